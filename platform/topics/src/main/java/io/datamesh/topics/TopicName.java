@@ -1,0 +1,108 @@
+package io.datamesh.topics;
+
+/**
+ * A topic name that follows DESIGN's conventions. Obtain one from {@link TopicNames#parse(String)}
+ * or from the factory methods there; the record constructors check their parts too.
+ */
+public sealed interface TopicName permits TopicName.Raw, TopicName.Product, TopicName.DeadLetters, TopicName.Internal {
+
+    /** The domain that owns the topic (the first segment). */
+    String domain();
+
+    /** The full topic name as it appears on the broker. */
+    String value();
+
+    /** What the topic is for; decides its settings. */
+    TopicKind kind();
+
+    /** {@code <domain>.raw.<name>}: a domain's private source topic. */
+    record Raw(String domain, String name) implements TopicName {
+        public Raw {
+            NamingRule.DOMAIN.check(domain, domain + ".raw." + name);
+            NamingRule.NAME.check(name, domain + ".raw." + name);
+        }
+
+        @Override
+        public String value() {
+            return domain + ".raw." + name;
+        }
+
+        @Override
+        public TopicKind kind() {
+            return TopicKind.RAW;
+        }
+    }
+
+    /** {@code <domain>.product.<name>.v<major>}: a public, append-only, never-expiring data product. */
+    record Product(String domain, String name, int major) implements TopicName {
+        public Product {
+            String full = domain + ".product." + name + ".v" + major;
+            NamingRule.DOMAIN.check(domain, full);
+            NamingRule.NAME.check(name, full);
+            if (major < 1) {
+                throw new InvalidTopicNameException(full, NamingRule.MAJOR_VERSION);
+            }
+        }
+
+        @Override
+        public String value() {
+            return domain + ".product." + name + ".v" + major;
+        }
+
+        @Override
+        public TopicKind kind() {
+            return TopicKind.PRODUCT;
+        }
+
+        /** The same product's next major version: the way out of a breaking schema change. */
+        public Product nextMajor() {
+            return new Product(domain, name, major + 1);
+        }
+    }
+
+    /** {@code <domain>.dlq}: the domain's dead letters. */
+    record DeadLetters(String domain) implements TopicName {
+        public DeadLetters {
+            NamingRule.DOMAIN.check(domain, domain + ".dlq");
+        }
+
+        @Override
+        public String value() {
+            return domain + ".dlq";
+        }
+
+        @Override
+        public TopicKind kind() {
+            return TopicKind.DLQ;
+        }
+    }
+
+    /**
+     * A topic Kafka Streams creates for an application {@code <domain>.<app>}:
+     * {@code <domain>.<app>-<store>-changelog} (a view's changelog, compacted) or
+     * {@code <domain>.<app>-<name>-repartition}. Since app and store names may both contain '-',
+     * the part between the domain and the suffix is kept whole as {@code qualifier}.
+     */
+    record Internal(String domain, String qualifier, TopicKind kind) implements TopicName {
+        public Internal {
+            if (kind != TopicKind.CHANGELOG && kind != TopicKind.REPARTITION) {
+                throw new IllegalArgumentException("an internal topic is a changelog or a repartition topic, not " + kind);
+            }
+            String full = domain + "." + qualifier + suffix(kind);
+            NamingRule.DOMAIN.check(domain, full);
+            NamingRule.NAME.check(qualifier, full);
+            if (qualifier.indexOf('-') < 0) {
+                throw new InvalidTopicNameException(full, NamingRule.SHAPE);
+            }
+        }
+
+        @Override
+        public String value() {
+            return domain + "." + qualifier + suffix(kind);
+        }
+
+        private static String suffix(TopicKind kind) {
+            return kind == TopicKind.REPARTITION ? "-repartition" : "-changelog";
+        }
+    }
+}
