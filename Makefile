@@ -1,0 +1,30 @@
+# The platform's commands. `make help` lists them.
+SHELL := /bin/bash
+MVN ?= mvn
+MVN_FLAGS ?= -B -ntp -Dstyle.color=never
+# Extra arguments for the dev platform, e.g. `make run RUN_ARGS="--kafka-port 19092"`.
+RUN_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test bench build clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+build: ## Compile and package every module, without tests
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests
+
+run: ## Build what is needed and start the whole platform locally (Ctrl-C stops it)
+	@$(MVN) $(MVN_FLAGS) -q -pl platform/dev -am package -DskipTests
+	@exec java -cp "platform/dev/target/classes:$$(cat platform/dev/target/classpath.txt)" \
+		io.datamesh.dev.MeshDev --home .mesh $(RUN_ARGS)
+
+test: ## Run every test (unit, topology and integration with a real broker)
+	$(MVN) $(MVN_FLAGS) verify
+
+bench: ## Measure throughput and latency; prints a table and writes bench/results/latest.md
+	@bench/run
+
+clean: ## Remove build output and the local platform state in .mesh/
+	$(MVN) $(MVN_FLAGS) -q clean
+	rm -rf .mesh

@@ -1,0 +1,113 @@
+package io.datamesh.dev;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+
+import io.datamesh.kafka.embedded.PortInUseException;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code make run}: starts the local platform in the foreground, prints where everything is and the
+ * line {@code mesh is ready}, and stops cleanly on Ctrl-C or SIGTERM.
+ */
+@Command(name = "mesh-dev", mixinStandardHelpOptions = true,
+        description = "Runs the data mesh platform locally: a real Kafka broker and the platform's services.")
+public final class MeshDev implements Callable<Integer> {
+
+    /** Printed once every component serves requests; scripts and tests wait for it. */
+    public static final String READY_LINE = "mesh is ready";
+
+    static final int EXIT_PORT_IN_USE = 3;
+
+    @Option(names = "--home", defaultValue = ".mesh",
+            description = "Folder for the platform's state; a second run continues from it (default: ${DEFAULT-VALUE}).")
+    Path home;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka client port (default: ${DEFAULT-VALUE}; 0 = free).")
+    int kafkaPort;
+
+    @Option(names = "--controller-port", defaultValue = "9093",
+            description = "KRaft controller port (default: ${DEFAULT-VALUE}; 0 = free).")
+    int controllerPort;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return new CommandLine(new MeshDev()).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        // Read by logback.xml before the first logger is used, so the log lands under --home.
+        System.setProperty("mesh.home", home.toAbsolutePath().toString());
+        DevSettings settings = new DevSettings(home.toAbsolutePath().normalize(), kafkaPort, controllerPort);
+        DevPlatform platform = DevPlatform.standard(settings);
+        PrintWriter out = new PrintWriter(System.out, true);
+        try {
+            platform.start();
+        } catch (PortInUseException e) {
+            out.println("mesh: " + e.getMessage());
+            platform.close();
+            return EXIT_PORT_IN_USE;
+        } catch (Exception e) {
+            platform.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(platform, out), "mesh-shutdown"));
+        out.print(EndpointTable.render(platform.endpoints()));
+        out.println("logs: " + settings.home().resolve("logs").resolve("mesh.log"));
+        out.println(READY_LINE + " (Ctrl-C stops it)");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private void shutdown(DevPlatform platform, PrintWriter out) {
+        out.println("mesh: stopping");
+        try {
+            platform.close();
+            out.println("mesh: stopped");
+        } catch (RuntimeException e) {
+            // Looked up here, not in a static field: logback must start after --home is known.
+            LoggerFactory.getLogger(MeshDev.class).error("Unclean stop", e);
+            out.println("mesh: stopped with errors, see the log");
+        } finally {
+            out.flush();
+            stopped.countDown();
+        }
+    }
+
+    /** Formats the endpoint rows as an aligned text table. */
+    static final class EndpointTable {
+        private EndpointTable() {
+        }
+
+        static String render(List<Endpoint> rows) {
+            String[] header = {"component", "address", "note"};
+            int w0 = header[0].length();
+            int w1 = header[1].length();
+            for (Endpoint e : rows) {
+                w0 = Math.max(w0, e.component().length());
+                w1 = Math.max(w1, e.address().length());
+            }
+            String format = "%-" + w0 + "s  %-" + w1 + "s  %s%n";
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(format, (Object[]) header));
+            sb.append(String.format(format, "-".repeat(w0), "-".repeat(w1), "-".repeat(header[2].length())));
+            for (Endpoint e : rows) {
+                sb.append(String.format(format, e.component(), e.address(), e.note()));
+            }
+            return sb.toString();
+        }
+    }
+}
