@@ -1,0 +1,35 @@
+package io.datamesh.bitemporal;
+
+import java.util.Objects;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Write side of a bitemporal view, for the processor that owns the store. A version is put under
+ * its own key and nothing is ever overwritten except by the same (entity, validFrom, recordedAt):
+ * an exact replay of a version, which is what makes replays after a crash idempotent.
+ */
+public final class BitemporalStore<V> extends BitemporalView<V> {
+
+    private final KeyValueStore<Bytes, byte[]> store;
+
+    public BitemporalStore(KeyValueStore<Bytes, byte[]> store, Serde<V> serde, String topic) {
+        super(store, serde, topic);
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /**
+     * Stores a version.
+     *
+     * @return true if it was new, false if a version with the same coordinates was there already
+     *         (a replay; the stored bytes are then replaced by the same version's bytes)
+     */
+    public boolean put(Version<V> version) {
+        Bytes key = version.key().encode();
+        byte[] previous = store.get(key);
+        store.put(key, codec.encodeValue(version));
+        return previous == null;
+    }
+}

@@ -1,0 +1,126 @@
+package io.datamesh.bitemporal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Read side of a bitemporal view: as-of lookups, histories and as-of ranges over a key-value store
+ * whose keys are {@link BitemporalKey}s. It reads any {@link ReadOnlyKeyValueStore}: the one a
+ * processor writes, or the one interactive queries hand out.
+ *
+ * <p><b>As-of semantics</b> (DESIGN): {@code asOf(e, validAt, knownAt)} is, among the versions of
+ * {@code e} with {@code recordedAt <= knownAt}, the one with the greatest {@code validFrom <= validAt},
+ * ties broken by the latest {@code recordedAt}; a delete there means "no value".
+ *
+ * <p><b>Cost.</b> The lookup iterates backwards from the key {@code (e, validAt, knownAt)}: the first
+ * key it meets is the answer unless it was recorded after {@code knownAt}; in that case it seeks
+ * again to {@code (e, thatValidFrom, knownAt)}. So a lookup is one seek when the versions at
+ * {@code validAt} were known by {@code knownAt} (always so for {@code knownAt} = now), and in any
+ * case at most one seek per valid time recorded after {@code knownAt} — never a scan of the history.
+ */
+public class BitemporalView<V> {
+
+    private final ReadOnlyKeyValueStore<Bytes, byte[]> store;
+    final VersionCodec<V> codec;
+
+    /**
+     * @param store the store holding the versions
+     * @param serde serde of the stored records
+     * @param topic topic name handed to the serde (e.g. the product topic the view materializes)
+     */
+    public BitemporalView(ReadOnlyKeyValueStore<Bytes, byte[]> store, Serde<V> serde, String topic) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.codec = new VersionCodec<>(Objects.requireNonNull(serde, "serde"), Objects.requireNonNull(topic, "topic"));
+    }
+
+    /**
+     * The version in force for {@code entity} at {@code validAt}, as known at {@code knownAt}; a
+     * delete version when the entity had ended; empty when no version qualifies.
+     */
+    public Optional<Version<V>> asOfVersion(String entity, Instant validAt, Instant knownAt) {
+        long valid = validAt.toEpochMilli();
+        long known = knownAt.toEpochMilli();
+        Bytes low = BitemporalKey.first(entity);
+        Bytes high = new BitemporalKey(entity, valid, known).encode();
+        while (true) {
+            try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(low, high)) {
+                if (!it.hasNext()) {
+                    return Optional.empty();
+                }
+                KeyValue<Bytes, byte[]> kv = it.next();
+                BitemporalKey k = BitemporalKey.decode(kv.key);
+                if (k.recordedAt() <= known) {
+                    return Optional.of(codec.decode(kv.key, kv.value));
+                }
+                // The top of an older valid-time group was recorded after knownAt: jump to its part known by then.
+                high = new BitemporalKey(entity, k.validFrom(), known).encode();
+            }
+        }
+    }
+
+    /** The value in force for {@code entity} at {@code validAt} as known at {@code knownAt}; empty if none or deleted. */
+    public Optional<Version<V>> asOf(String entity, Instant validAt, Instant knownAt) {
+        return asOfVersion(entity, validAt, knownAt).filter(v -> v.operation().hasValue());
+    }
+
+    /** Every version of {@code entity}, in the given order. */
+    public List<Version<V>> history(String entity, HistoryOrder order) {
+        List<Version<V>> versions = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(BitemporalKey.first(entity), BitemporalKey.last(entity))) {
+            it.forEachRemaining(kv -> versions.add(codec.decode(kv.key, kv.value)));
+        }
+        if (order == HistoryOrder.RECORDED) {
+            versions.sort(Comparator.comparing((Version<V> v) -> v.recordedAt()).thenComparing(Version::validFrom));
+        }
+        return versions;
+    }
+
+    /**
+     * The live values of the entities in {@code [fromEntity, toEntity)} at {@code validAt} as known at
+     * {@code knownAt}, in entity order, at most {@code limit} of them. Entities without a value then
+     * (none yet, or deleted) are skipped. {@code toEntity} null means no upper bound.
+     */
+    public List<Version<V>> rangeAsOf(String fromEntity, String toEntity, Instant validAt, Instant knownAt, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        List<Version<V>> out = new ArrayList<>();
+        Bytes cursor = BitemporalKey.first(fromEntity == null ? "" : fromEntity);
+        Bytes end = toEntity == null ? Bytes.wrap(new byte[] {(byte) 0xFF}) : BitemporalKey.first(toEntity);
+        while (out.size() < limit) {
+            String entity;
+            try (KeyValueIterator<Bytes, byte[]> it = store.range(cursor, end)) {
+                if (!it.hasNext()) {
+                    break;
+                }
+                entity = BitemporalKey.decode(it.next().key).entity();
+            }
+            if (toEntity != null && entity.compareTo(toEntity) >= 0 && BitemporalKey.first(entity).compareTo(end) >= 0) {
+                break;
+            }
+            asOf(entity, validAt, knownAt).ifPresent(out::add);
+            cursor = BitemporalKey.after(entity);
+        }
+        return out;
+    }
+
+    /**
+     * The first entity after {@code entity} that has any version, or empty: how a caller pages a
+     * range (the next page starts there).
+     */
+    public Optional<String> nextEntity(String entity) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(BitemporalKey.after(entity), Bytes.wrap(new byte[] {(byte) 0xFF}))) {
+            return it.hasNext() ? Optional.of(BitemporalKey.decode(it.next().key).entity()) : Optional.empty();
+        }
+    }
+}
