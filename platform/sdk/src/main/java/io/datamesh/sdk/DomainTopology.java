@@ -1,0 +1,126 @@
+package io.datamesh.sdk;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.datamesh.bitemporal.BitemporalStores;
+import io.datamesh.bitemporal.Version;
+import io.datamesh.bitemporal.aggregate.AggregateDefinition;
+import io.datamesh.bitemporal.aggregate.BitemporalAggregates;
+import io.datamesh.sdk.ingest.AggregatePublisher;
+import io.datamesh.sdk.ingest.IngestProcessor;
+import io.datamesh.sdk.ingest.VerifyProcessor;
+import io.datamesh.sdk.ingest.ViewWriter;
+import io.datamesh.sdk.record.ProductFormat;
+import io.datamesh.sdk.record.ProductRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Turns a {@link Domain} declaration into its Kafka Streams topology. Pure: no I/O, so tests run
+ * exactly what production runs. Every processor, store and internal topic is named from the
+ * domain's declared names, never generated, so renaming a Java method renames nothing on the cluster:
+ *
+ * <pre>
+ *   raw source            &lt;raw topic&gt;-source
+ *   ingest / positions    &lt;product&gt;-v&lt;N&gt;-ingest, store &lt;product&gt;-v&lt;N&gt;-positions
+ *   product sink          &lt;product&gt;-v&lt;N&gt;-sink
+ *   product read / check  &lt;product topic&gt;-source, &lt;product topic&gt;-verify
+ *   view                  &lt;view&gt;-writer, store &lt;view&gt;
+ *   aggregate             &lt;name&gt;-contributions, &lt;name&gt;-by-bucket (repartition), &lt;name&gt;-buckets, &lt;name&gt;-publish
+ * </pre>
+ */
+public final class DomainTopology {
+
+    /** How long ids of unordered sources (bus, clicks) are remembered against replays. */
+    public static final Duration REPLAY_WINDOW = Duration.ofDays(7);
+
+    private final Domain domain;
+    private final StreamsBuilder builder = new StreamsBuilder();
+    private final Map<String, KStream<String, ?>> raws = new HashMap<>();
+    private final Map<String, KStream<String, ?>> versions = new HashMap<>();
+
+    private DomainTopology(Domain domain) {
+        this.domain = domain;
+    }
+
+    /** The topology of {@code domain}. */
+    public static Topology build(Domain domain) {
+        return new DomainTopology(domain).build();
+    }
+
+    private Topology build() {
+        for (Domain.Product<?> product : domain.products()) {
+            ingest(product);
+        }
+        for (Domain.View<?> view : domain.views()) {
+            view(view);
+        }
+        for (Domain.Aggregate<?, ?, ?, ?> aggregate : domain.aggregates()) {
+            aggregate(aggregate);
+        }
+        return builder.build();
+    }
+
+    private <P> void ingest(Domain.Product<P> product) {
+        if (product.mapped() != null) {
+            ingest(product, product.mapped());
+        }
+    }
+
+    private <R, P> void ingest(Domain.Product<P> product, Domain.Mapped<R, P> mapped) {
+        String base = product.topic().name() + "-v" + product.topic().major();
+        String positions = base + "-positions";
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(positions), Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(Map.of("cleanup.policy", "compact")));
+        String productTopic = product.topic().value();
+        raw(mapped.raw())
+                .process(() -> new IngestProcessor<>(mapped.mapping(), product.format(), positions, REPLAY_WINDOW),
+                        Named.as(base + "-ingest"), positions)
+                .to(productTopic, Produced.with(Serdes.String(), product.format().serde(productTopic)).withName(base + "-sink"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> KStream<String, R> raw(Domain.Raw<R> raw) {
+        String topic = raw.topic().value();
+        return (KStream<String, R>) raws.computeIfAbsent(topic, t ->
+                builder.stream(t, Consumed.with(Serdes.String(), raw.serde()).withName(t + "-source")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <P> KStream<String, Version<ProductRecord<P>>> versions(Domain.Source<P> source) {
+        String topic = source.topic().value();
+        return (KStream<String, Version<ProductRecord<P>>>) versions.computeIfAbsent(topic, t -> {
+            ProductFormat<P> format = source.format();
+            return builder.stream(t, Consumed.with(Serdes.String(), format.serde(t)).withName(t + "-source"))
+                    .process(() -> new VerifyProcessor<>(format), Named.as(t + "-verify"));
+        });
+    }
+
+    private <P> void view(Domain.View<P> view) {
+        builder.addStateStore(BitemporalStores.persistent(view.name()));
+        String topic = view.product().topic().value();
+        versions(view.product()).process(() -> new ViewWriter<>(view.name(), view.product().format().serde(topic), topic),
+                Named.as(view.name() + "-writer"), view.name());
+    }
+
+    private <P, C, A, Q> void aggregate(Domain.Aggregate<P, C, A, Q> a) {
+        AggregateDefinition<ProductRecord<P>, C, A> definition = new AggregateDefinition<>(a.name(),
+                r -> a.group().apply(r.payload()),
+                v -> a.bucketTime().apply(v.value()),
+                r -> a.contribution().apply(r.payload()),
+                a.bucket(), a.aggregation());
+        String productTopic = a.published().topic().value();
+        BitemporalAggregates.aggregate(builder, versions(a.of()), definition)
+                .process(() -> new AggregatePublisher<>(a.published().format(), a.toPayload()), Named.as(a.name() + "-publish"))
+                .to(productTopic, Produced.with(Serdes.String(), a.published().format().serde(productTopic))
+                        .withName(a.name() + "-sink"));
+    }
+}
