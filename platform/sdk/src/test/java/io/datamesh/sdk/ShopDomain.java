@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * the product's payload is "pizzeria|quantity|placedAt|status"; pizzas sold per pizzeria and Rome day
  * are published as "pizzeria|day|pizzas".
  */
-final class ShopDomain implements DomainDefinition {
+public final class ShopDomain implements DomainDefinition {
 
     @Override
     public String name() {

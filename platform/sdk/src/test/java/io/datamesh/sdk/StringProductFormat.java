@@ -17,9 +17,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /** A product format for SDK tests: string payloads, a plain binary envelope. The platform's real format is Avro. */
-final class StringProductFormat implements ProductFormat<String> {
+public final class StringProductFormat implements ProductFormat<String> {
 
-    static final StringProductFormat INSTANCE = new StringProductFormat();
+    public static final StringProductFormat INSTANCE = new StringProductFormat();
 
     @Override
     public Serde<ProductRecord<String>> serde(String topic) {

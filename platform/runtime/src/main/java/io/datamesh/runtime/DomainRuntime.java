@@ -1,0 +1,215 @@
+package io.datamesh.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.datamesh.bitemporal.BitemporalView;
+import io.datamesh.sdk.Domain;
+import io.datamesh.sdk.DomainDefinition;
+import io.datamesh.sdk.DomainTopology;
+import io.datamesh.sdk.dlq.DeadLetterCounts;
+import io.datamesh.sdk.dlq.DeadLetterHandler;
+import io.datamesh.sdk.record.ProductRecord;
+import io.datamesh.topics.ProvisionReport;
+import io.datamesh.topics.TopicProvisioner;
+import io.datamesh.topics.TopicSettings;
+import io.datamesh.topics.TopicSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one domain: creates the topics it owns (raw inputs, products, DLQ) by the conventions,
+ * checks that the products it consumes exist, and runs its topology with {@code exactly_once_v2},
+ * application id {@code <domain>.<app>}, poison records to {@code <domain>.dlq}. Several runtimes
+ * of one domain share its partitions.
+ */
+public final class DomainRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DomainRuntime.class);
+
+    private final Domain domain;
+    private final RuntimeSettings settings;
+    private final DeadLetterCounts deadLetters = new DeadLetterCounts();
+    private KafkaStreams streams;
+
+    private DomainRuntime(Domain domain, RuntimeSettings settings) {
+        this.domain = domain;
+        this.settings = settings;
+    }
+
+    /** A runtime for {@code definition}; nothing happens until {@link #start()}. */
+    public static DomainRuntime of(DomainDefinition definition, RuntimeSettings settings) {
+        Domain domain;
+        try {
+            domain = Domain.of(definition);
+        } catch (RuntimeException e) {
+            throw new RuntimeStartException("domain " + definition.name() + " cannot be declared: " + e.getMessage(), e);
+        }
+        return new DomainRuntime(domain, Objects.requireNonNull(settings, "settings"));
+    }
+
+    /** Provisions topics, starts the topology and waits until it runs. */
+    public synchronized DomainRuntime start() {
+        if (streams != null) {
+            throw new IllegalStateException("domain " + domain.name() + " already started");
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+            requireInputs(admin);
+            ProvisionReport report = new TopicProvisioner(admin, settings.startTimeout().toMillis()).ensure(ownTopics());
+            if (!report.clean()) {
+                report.drifts().forEach(d -> log.warn("Domain {} topic differs from conventions: {}", domain.name(), d));
+            }
+        }
+        KafkaStreams s = new KafkaStreams(DomainTopology.build(domain), streamsProperties());
+        s.setUncaughtExceptionHandler(e -> {
+            log.error("Stream thread of domain {} failed; replacing it", domain.name(), e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams = s;
+        s.start();
+        awaitRunning(s);
+        log.info("Domain running domain={} applicationId={} products={}", domain.name(), domain.applicationId(),
+                domain.products().stream().map(p -> p.topic().value()).toList());
+        return this;
+    }
+
+    /** The declaration this runtime runs. */
+    public Domain domain() {
+        return domain;
+    }
+
+    /** Dead letters counted by stage and reason since start. */
+    public DeadLetterCounts deadLetters() {
+        return deadLetters;
+    }
+
+    /** The Kafka Streams state, or null before start. */
+    public synchronized KafkaStreams.State state() {
+        return streams == null ? null : streams.state();
+    }
+
+    /** Read access to a view's local store (the partitions this instance owns). */
+    @SuppressWarnings("unchecked")
+    public <P> BitemporalView<ProductRecord<P>> view(String viewName) {
+        Domain.View<P> view = (Domain.View<P>) domain.views().stream().filter(v -> v.name().equals(viewName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("domain " + domain.name() + " has no view '" + viewName
+                        + "'; its views are " + domain.views().stream().map(Domain.View::name).toList()));
+        ReadOnlyKeyValueStore<Bytes, byte[]> store = streams.store(
+                StoreQueryParameters.fromNameAndType(viewName, QueryableStoreTypes.keyValueStore()));
+        String topic = view.product().topic().value();
+        return new BitemporalView<>(store, view.product().format().serde(topic), topic);
+    }
+
+    /** Commits, leaves the group so the others take over at once, and closes. */
+    @Override
+    public synchronized void close() {
+        if (streams != null) {
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(settings.startTimeout()));
+            log.info("Domain stopped domain={}", domain.name());
+            streams = null;
+        }
+    }
+
+    List<TopicSpec> ownTopics() {
+        TopicSettings t = settings.topics();
+        List<TopicSpec> specs = new ArrayList<>();
+        domain.raws().forEach(r -> specs.add(TopicSpec.of(r.topic(), t)));
+        domain.products().forEach(p -> specs.add(TopicSpec.of(p.topic(), t)));
+        specs.add(TopicSpec.of(domain.deadLetters(), 1, t));
+        return specs;
+    }
+
+    private void requireInputs(Admin admin) {
+        List<String> missing = new ArrayList<>();
+        for (Domain.Consumed<?> c : domain.consumed()) {
+            try {
+                admin.describeTopics(Set.of(c.topic().value())).allTopicNames().get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    missing.add(c.topic().value());
+                } else {
+                    throw new RuntimeStartException("cannot check input " + c.topic().value() + ": " + e.getCause().getMessage(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RuntimeStartException("interrupted while checking inputs of " + domain.name(), e);
+            } catch (TimeoutException e) {
+                throw new RuntimeStartException("no answer from Kafka at " + settings.bootstrapServers() + " within "
+                        + settings.startTimeout().toSeconds() + " s", e);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new RuntimeStartException("domain " + domain.name() + " reads " + missing
+                    + ", which do not exist: deploy the domains that own them first");
+        }
+    }
+
+    private Properties streamsProperties() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, domain.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.topics().replicationFactor());
+        p.put(StreamsConfig.topicPrefix("min.insync.replicas"), settings.topics().minInsyncReplicas());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, domain.deadLetters().value());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put(DeadLetterCounts.CONFIG_KEY, deadLetters);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), settings.maxRecordBytes());
+        settings.applicationServer().ifPresent(s -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s));
+        p.putAll(settings.streamsOverrides());
+        Properties props = new Properties();
+        props.putAll(p);
+        return props;
+    }
+
+    private void awaitRunning(KafkaStreams s) {
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        while (s.state() != KafkaStreams.State.RUNNING) {
+            if (s.state() == KafkaStreams.State.ERROR || s.state() == KafkaStreams.State.NOT_RUNNING
+                    || s.state() == KafkaStreams.State.PENDING_ERROR) {
+                throw new RuntimeStartException("domain " + domain.name() + " stopped while starting: state " + s.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new RuntimeStartException("domain " + domain.name() + " not running after "
+                        + settings.startTimeout().toSeconds() + " s: state " + s.state());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RuntimeStartException("interrupted while starting " + domain.name(), e);
+            }
+        }
+    }
+}

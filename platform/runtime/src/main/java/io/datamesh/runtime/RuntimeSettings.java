@@ -1,0 +1,111 @@
+package io.datamesh.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.datamesh.topics.TopicSettings;
+
+/**
+ * What a domain runtime needs besides the domain: where Kafka is, where its state lives, and how
+ * it runs. Built with {@link #builder(String, Path)}; everything else has a default.
+ *
+ * @param bootstrapServers Kafka's {@code bootstrap.servers}
+ * @param stateDir folder for this instance's state stores (one per instance)
+ * @param topics the platform's topic settings
+ * @param commitInterval exactly-once commit interval (default 100 ms: the latency of a product record)
+ * @param threads stream threads of this instance
+ * @param standbyReplicas standby copies of each view kept by other instances (0 = none)
+ * @param maxRecordBytes largest record a product may carry; a larger one goes to the DLQ
+ * @param startTimeout how long start-up and shutdown may take
+ * @param applicationServer {@code host:port} this instance serves queries on, for routing
+ * @param streamsOverrides any Kafka Streams setting, applied last
+ */
+public record RuntimeSettings(String bootstrapServers, Path stateDir, TopicSettings topics, Duration commitInterval,
+                              int threads, int standbyReplicas, int maxRecordBytes, Duration startTimeout,
+                              Optional<String> applicationServer, Map<String, Object> streamsOverrides) {
+
+    public RuntimeSettings {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+        }
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("standbyReplicas must be at least 0, was " + standbyReplicas);
+        }
+        streamsOverrides = Map.copyOf(streamsOverrides);
+    }
+
+    public static Builder builder(String bootstrapServers, Path stateDir) {
+        return new Builder(bootstrapServers, stateDir);
+    }
+
+    /** Builds {@link RuntimeSettings}. */
+    public static final class Builder {
+        private final String bootstrapServers;
+        private final Path stateDir;
+        private TopicSettings topics = TopicSettings.defaults();
+        private Duration commitInterval = Duration.ofMillis(100);
+        private int threads = 1;
+        private int standbyReplicas;
+        private int maxRecordBytes = 1024 * 1024;
+        private Duration startTimeout = Duration.ofSeconds(60);
+        private String applicationServer;
+        private Map<String, Object> overrides = Map.of();
+
+        private Builder(String bootstrapServers, Path stateDir) {
+            this.bootstrapServers = bootstrapServers;
+            this.stateDir = stateDir;
+        }
+
+        public Builder topics(TopicSettings topics) {
+            this.topics = topics;
+            return this;
+        }
+
+        public Builder commitInterval(Duration interval) {
+            this.commitInterval = interval;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder standbyReplicas(int replicas) {
+            this.standbyReplicas = replicas;
+            return this;
+        }
+
+        public Builder maxRecordBytes(int bytes) {
+            this.maxRecordBytes = bytes;
+            return this;
+        }
+
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        public Builder applicationServer(String hostPort) {
+            this.applicationServer = hostPort;
+            return this;
+        }
+
+        public Builder streamsOverrides(Map<String, Object> overrides) {
+            this.overrides = overrides;
+            return this;
+        }
+
+        public RuntimeSettings build() {
+            return new RuntimeSettings(bootstrapServers, stateDir, topics, commitInterval, threads, standbyReplicas,
+                    maxRecordBytes, startTimeout, Optional.ofNullable(applicationServer), overrides);
+        }
+    }
+}
