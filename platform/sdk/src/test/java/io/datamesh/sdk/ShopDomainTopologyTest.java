@@ -133,6 +133,27 @@ class ShopDomainTopologyTest {
     }
 
     @Test
+    void aFixedDeadLetterReplayedByAnOperatorGoesThroughOnceEvenBelowTheHighWaterMark() {
+        SourcePosition bad = SourcePosition.cdc("db-1", "mariadb-bin.000003", 100, 0, null);
+        send("o1", "o1|42|two|" + JUL_08 + "|PLACED", JUL_08, bad);
+        send("o2", "o2|42|1|" + JUL_08 + "|PLACED", JUL_08, SourcePosition.cdc("db-1", "mariadb-bin.000003", 200, 0, null));
+        assertThat(dlq.readRecordsToList()).hasSize(1);
+        assertThat(orders.readValuesToList()).extracting(ProductRecord::key).containsExactly("o2");
+
+        for (int attempt = 0; attempt < 2; attempt++) { // the operator replays the fixed record twice
+            RecordHeaders headers = new RecordHeaders();
+            SourceHeaders.write(headers, JUL_08, bad);
+            headers.add(SourceHeaders.REPLAY_OF, "shop.dlq@0".getBytes(StandardCharsets.UTF_8));
+            raw.pipeInput(new TestRecord<>("o1", "o1|42|2|" + JUL_08 + "|PLACED", headers, JUL_09));
+        }
+
+        List<ProductRecord<String>> replayed = orders.readValuesToList();
+        assertThat(replayed).extracting(ProductRecord::key).containsExactly("o1");
+        assertThat(replayed.get(0).source()).isEqualTo(bad);
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
     void aProductRecordWhosePayloadChangedAfterIngestionIsRefusedByTheViews() {
         TestInputTopic<String, byte[]> product = driver.createInputTopic("shop.product.orders.v1",
                 Serdes.String().serializer(), new ByteArraySerializer());

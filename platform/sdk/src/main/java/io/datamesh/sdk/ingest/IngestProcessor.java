@@ -62,9 +62,14 @@ public final class IngestProcessor<R, P> implements Processor<String, R, String,
         SourcePosition fallback = SourcePosition.kafka(meta.topic(), meta.partition(), meta.offset());
         Instant recordedAt;
         SourcePosition position;
+        SourcePosition identity;
         try {
             recordedAt = SourceHeaders.recordedAt(record.headers(), Instant.ofEpochMilli(record.timestamp()));
             position = SourceHeaders.position(record.headers(), fallback);
+            // A re-injected dead letter keeps its original position in the product, but is deduplicated by
+            // its DLQ offset: its original position may lie below the source's high-water mark by now.
+            SourcePosition replay = SourceHeaders.replayOf(record.headers());
+            identity = replay == null ? position : replay;
         } catch (IllegalArgumentException e) {
             throw new PoisonRecordException(Stage.DESERIALIZE, e.getMessage(), e);
         }
@@ -79,7 +84,7 @@ public final class IngestProcessor<R, P> implements Processor<String, R, String,
         } catch (Exception e) {
             throw new PoisonRecordException(Stage.MAP, "mapping failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
-        if (guard.seenBefore(position, recordedAt)) {
+        if (guard.seenBefore(identity, recordedAt)) {
             return;
         }
         if (recordedAt.isAfter(newestRecordedAt)) {

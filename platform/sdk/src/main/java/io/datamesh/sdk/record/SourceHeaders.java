@@ -22,6 +22,8 @@ public final class SourceHeaders {
 
     public static final String RECORDED_AT = "mesh.recorded.at";
     public static final String SOURCE = "mesh.source";
+    /** Set by {@code mesh dlq replay}: {@code <dlq topic>@<offset>} of the dead letter re-injected. */
+    public static final String REPLAY_OF = "mesh.dlq.replay-of";
 
     private SourceHeaders() {
     }
@@ -51,6 +53,21 @@ public final class SourceHeaders {
     public static SourcePosition position(Headers headers, SourcePosition fallback) {
         Header h = headers.lastHeader(SOURCE);
         return h == null ? fallback : decode(new String(h.value(), StandardCharsets.UTF_8));
+    }
+
+    /** The replay identity of a re-injected dead letter, or null for a record straight from its source. */
+    public static SourcePosition replayOf(Headers headers) {
+        Header h = headers.lastHeader(REPLAY_OF);
+        if (h == null) {
+            return null;
+        }
+        String v = new String(h.value(), StandardCharsets.UTF_8);
+        int at = v.lastIndexOf('@');
+        try {
+            return SourcePosition.replay(v.substring(0, at), Long.parseLong(v.substring(at + 1)));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("header " + REPLAY_OF + " must be <dlq topic>@<offset>, was '" + v + "'", e);
+        }
     }
 
     public static String encode(SourcePosition p) {

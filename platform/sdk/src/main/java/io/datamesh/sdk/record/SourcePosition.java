@@ -19,7 +19,9 @@ public record SourcePosition(Kind kind, String source, String segment, long offs
 
     /** Source kinds; ordered kinds are deduplicated by high-water mark, the others by id within a window. */
     public enum Kind {
-        CDC(true), KAFKA(true), BUS(false), CLICK(false);
+        CDC(true), KAFKA(true), BUS(false), CLICK(false),
+        /** A dead letter re-injected by an operator: {@code source} = DLQ topic, {@code id} = its DLQ offset. */
+        REPLAY(false);
 
         private final boolean ordered;
 
@@ -58,6 +60,11 @@ public record SourcePosition(Kind kind, String source, String segment, long offs
         return new SourcePosition(Kind.CLICK, collector, "", 0, 0, clickId);
     }
 
+    /** The identity of an operator's replay of the dead letter at {@code offset} of {@code dlqTopic}. */
+    public static SourcePosition replay(String dlqTopic, long offset) {
+        return new SourcePosition(Kind.REPLAY, dlqTopic, "", 0, 0, String.valueOf(offset));
+    }
+
     /** The stream within which ordered positions grow: a CDC server, or one Kafka partition. */
     public String stream() {
         return kind == Kind.KAFKA ? kind + "|" + source + "|" + segment : kind + "|" + source;
@@ -84,6 +91,7 @@ public record SourcePosition(Kind kind, String source, String segment, long offs
             case KAFKA -> "kafka:" + source + "-" + segment + "@" + offset;
             case BUS -> "bus:" + source + "/" + id;
             case CLICK -> "click:" + source + "/" + id;
+            case REPLAY -> "replay:" + source + "@" + id;
         };
     }
 }
