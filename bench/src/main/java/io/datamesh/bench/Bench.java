@@ -1,0 +1,19 @@
+package io.datamesh.bench;
+
+/**
+ * One measured workload. The runner calls {@link #setUp} once, then {@link #runOnce} for warm-up
+ * and for every repetition (interleaved with the other benches), then {@link #tearDown}.
+ */
+interface Bench {
+
+    /** Short stable name used in row ids and logs. */
+    String name();
+
+    void setUp(BenchContext context) throws Exception;
+
+    /** One repetition; every call must do the same amount of work. */
+    Sample runOnce() throws Exception;
+
+    default void tearDown() throws Exception {
+    }
+}

@@ -1,0 +1,95 @@
+package io.datamesh.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+import io.datamesh.bench.Row.Goal;
+import io.datamesh.kafka.embedded.EmbeddedKafka;
+import org.apache.kafka.common.utils.AppInfoParser;
+
+/**
+ * {@code make bench}: every bench on one embedded broker, a table of medians and ratios printed and
+ * written to {@code bench/results/latest.md}. Options: {@code --reps N} (default 5), {@code --quick}
+ * (a tenth of the work, to check the harness), {@code --out FILE}.
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int reps = 5;
+        boolean quick = false;
+        Path out = Path.of("bench/results/latest.md");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--quick" -> quick = true;
+                case "--out" -> out = Path.of(args[++i]);
+                default -> {
+                    System.out.println("usage: bench/run [--reps N] [--quick] [--out FILE]");
+                    System.exit(2);
+                }
+            }
+        }
+        Instant began = Instant.now();
+        BenchRunner runner = plan();
+        ResultTable table;
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+            table = runner.run(new BenchContext(kafka, quick), reps);
+        }
+        String report = header(began, reps, quick) + "\n" + table.markdown() + "\n" + HOW_TO_READ;
+        System.out.println();
+        System.out.println(report);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report);
+        System.out.println("written to " + out + " in " + Duration.between(began, Instant.now()).toSeconds() + " s");
+    }
+
+    /** Every bench and row. Later work adds its rows here, each divided by a baseline of the same run. */
+    static BenchRunner plan() {
+        return new BenchRunner()
+                .bench(new ProducerBench(100, 1_500_000))
+                .bench(new ProducerBench(1024, 400_000))
+                .bench(new PassthroughBench(500_000))
+                .bench(AsOfLatencyBench.plainGet())
+                .bench(AsOfLatencyBench.asOf(1))
+                .bench(AsOfLatencyBench.asOf(100))
+                .bench(AsOfLatencyBench.asOf(10_000))
+                .row(new Row("B0.1", "producer 100 B, acks=all, idempotent", "producer-100b", "records/s", null, null))
+                .row(new Row("B0.1m", "producer 100 B, acks=all, idempotent", "producer-100b", "MB/s", null, null))
+                .row(new Row("B0.2", "producer 1 KiB, acks=all, idempotent", "producer-1024b", "records/s", null, null))
+                .row(new Row("B0.2m", "producer 1 KiB, acks=all, idempotent", "producer-1024b", "MB/s", null, null))
+                .row(new Row("B0.3", "consume→produce passthrough, 100 B", "passthrough", "records/s", null, null))
+                .row(new Row("B4.0", "plain key-value get, RocksDB", "kv-get", "p50 µs", null, null))
+                .row(new Row("B4.0t", "plain key-value get, RocksDB", "kv-get", "p99 µs", null, null))
+                .row(new Row("B4.1", "asOf, 1 version per key", "asof-1", "p50 µs", "B4.0", Goal.atMost(3)))
+                .row(new Row("B4.1t", "asOf, 1 version per key", "asof-1", "p99 µs", "B4.0t", Goal.atMost(3)))
+                .row(new Row("B4.2", "asOf, 100 versions per key", "asof-100", "p50 µs", "B4.0", Goal.atMost(3)))
+                .row(new Row("B4.2t", "asOf, 100 versions per key", "asof-100", "p99 µs", "B4.0t", Goal.atMost(3)))
+                .row(new Row("B4.3", "asOf, 10,000 versions per key", "asof-10000", "p50 µs", "B4.0", Goal.atMost(3)))
+                .row(new Row("B4.3t", "asOf, 10,000 versions per key", "asof-10000", "p99 µs", "B4.0t", Goal.atMost(3)));
+    }
+
+    private static String header(Instant began, int reps, boolean quick) {
+        return "# make bench results\n\n"
+                + "- date: " + DateTimeFormatter.ISO_INSTANT.format(began.atOffset(ZoneOffset.UTC).toInstant()) + "\n"
+                + "- cores: " + Runtime.getRuntime().availableProcessors() + ", max heap: "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB\n"
+                + "- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "\n"
+                + "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch") + "\n"
+                + "- Kafka: " + AppInfoParser.getVersion() + " (embedded KRaft broker, one node, same JVM)\n"
+                + "- repetitions: " + reps + " interleaved after one warm-up each" + (quick ? " (quick run: a tenth of the work)" : "") + "\n";
+    }
+
+    private static final String HOW_TO_READ = """
+            How to read it: each row is the median of its repetitions; the spread is half the interquartile
+            range relative to the median. A ratio is this row's median divided by its baseline row's median
+            from the same run on the same machine, so it holds across machines where absolute figures do not.
+            Throughput ratios are better when higher; latency ratios (µs) are better when lower.
+            """;
+}

@@ -1,0 +1,72 @@
+package io.datamesh.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs benches with interleaved repetitions: one warm-up of each, then rep 1 of every bench, rep 2
+ * of every bench, and so on, so that a slow phase of the machine hits all benches alike.
+ */
+final class BenchRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(BenchRunner.class);
+
+    private final Map<String, Bench> benches = new LinkedHashMap<>();
+    private final List<Row> rows = new ArrayList<>();
+
+    BenchRunner bench(Bench bench) {
+        benches.put(bench.name(), bench);
+        return this;
+    }
+
+    BenchRunner row(Row row) {
+        if (!benches.containsKey(row.bench())) {
+            throw new IllegalArgumentException("row " + row.id() + " reads bench " + row.bench() + ", which is not registered");
+        }
+        rows.add(row);
+        return this;
+    }
+
+    ResultTable run(BenchContext context, int reps) throws Exception {
+        Map<String, List<Sample>> samples = new LinkedHashMap<>();
+        try {
+            for (Bench b : benches.values()) {
+                progress("set up " + b.name());
+                b.setUp(context);
+                samples.put(b.name(), new ArrayList<>());
+            }
+            for (Bench b : benches.values()) {
+                progress("warm up " + b.name());
+                b.runOnce();
+            }
+            for (int rep = 1; rep <= reps; rep++) {
+                for (Bench b : benches.values()) {
+                    samples.get(b.name()).add(b.runOnce());
+                }
+                progress("repetition " + rep + "/" + reps + " done");
+            }
+        } finally {
+            for (Bench b : benches.values()) {
+                try {
+                    b.tearDown();
+                } catch (Exception e) {
+                    log.warn("Cannot tear down bench={}", b.name(), e);
+                }
+            }
+        }
+        ResultTable table = new ResultTable();
+        for (Row row : rows) {
+            table.add(row, Stats.of(samples.get(row.bench()).stream().map(s -> s.get(row.metric())).toList()));
+        }
+        return table;
+    }
+
+    private static void progress(String what) {
+        System.out.println("bench: " + what);
+    }
+}
