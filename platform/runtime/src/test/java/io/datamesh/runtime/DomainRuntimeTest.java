@@ -66,8 +66,11 @@ class DomainRuntimeTest {
             assertThat(runtime.deadLetters().total()).isEqualTo(1);
 
             awaitTrue(() -> runtime.<String>view("orders-by-id").asOf("o2", Instant.now(), Instant.now()).isPresent());
-            assertThat(readProducts("shop.product.pizzas-sold.v1", 2)).extracting(ProductRecord::payload)
-                    .containsExactly("42|2018-07-08|2", "42|2018-07-08|5");
+            // o1 and o2 live in different partitions, so either may reach the day's bucket first.
+            List<ProductRecord<String>> totals = readProducts("shop.product.pizzas-sold.v1", 2);
+            assertThat(totals).hasSize(2);
+            assertThat(totals.get(0).payload()).isIn("42|2018-07-08|2", "42|2018-07-08|3");
+            assertThat(totals.get(1).payload()).isEqualTo("42|2018-07-08|5");
         }
     }
 
