@@ -1,0 +1,45 @@
+package io.datamesh.schema.compat;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Confluent's compatibility levels. BACKWARD: the new schema reads data written with the previous
+ * one (consumers upgrade first). FORWARD: the previous schema reads data written with the new one.
+ * FULL: both. {@code _TRANSITIVE}: against every earlier version, not only the latest.
+ */
+public enum CompatibilityLevel {
+    NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE;
+
+    /** Whether the new schema must read old data. */
+    public boolean backward() {
+        return this == BACKWARD || this == BACKWARD_TRANSITIVE || this == FULL || this == FULL_TRANSITIVE;
+    }
+
+    /** Whether old schemas must read new data. */
+    public boolean forward() {
+        return this == FORWARD || this == FORWARD_TRANSITIVE || this == FULL || this == FULL_TRANSITIVE;
+    }
+
+    /** Whether every earlier version counts, not only the latest. */
+    public boolean transitive() {
+        return name().endsWith("_TRANSITIVE");
+    }
+
+    /**
+     * Parses a level name, case-insensitively.
+     *
+     * @throws IllegalArgumentException naming the valid levels
+     */
+    public static CompatibilityLevel parse(String value) {
+        if (value != null) {
+            for (CompatibilityLevel l : values()) {
+                if (l.name().equalsIgnoreCase(value.trim())) {
+                    return l;
+                }
+            }
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a compatibility level; use one of "
+                + Arrays.toString(values()).toLowerCase(Locale.ROOT).toUpperCase(Locale.ROOT));
+    }
+}
