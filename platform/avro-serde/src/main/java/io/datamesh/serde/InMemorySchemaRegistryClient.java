@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.datamesh.schema.compat.CompatibilityLevel;
 import io.datamesh.schema.compat.CompatibilityViolation;
 import io.datamesh.schema.compat.SchemaCompatibilityChecker;
+import io.datamesh.schema.compat.SubjectDefaults;
 import org.apache.avro.Schema;
 
 /**

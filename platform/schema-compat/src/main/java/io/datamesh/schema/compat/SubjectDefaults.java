@@ -1,8 +1,7 @@
-package io.datamesh.serde;
+package io.datamesh.schema.compat;
 
 import java.util.regex.Pattern;
 
-import io.datamesh.schema.compat.CompatibilityLevel;
 
 /**
  * The platform's default compatibility per subject: BACKWARD_TRANSITIVE for the subjects of public
