@@ -1,0 +1,77 @@
+package io.datamesh.schema.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
+import io.datamesh.serde.MeshAvroDeserializer;
+import io.datamesh.serde.MeshAvroSerializer;
+import io.datamesh.serde.RestSchemaRegistryClient;
+import io.datamesh.serde.SchemaRegistryException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The platform's REST client and Avro serdes against the real registry. */
+class RestClientAndSerdeTest {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.perClass();
+
+    static SchemaRegistryServer server;
+    static RestSchemaRegistryClient client;
+
+    @BeforeAll
+    static void start() {
+        server = SchemaRegistryServer.start(RegistryConfig.from(Map.of(RegistryConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
+                RegistryConfig.PORT, 0)));
+        client = new RestSchemaRegistryClient(server.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void theClientSpeaksTheRegistrysApi() {
+        Schema v1 = new Schema.Parser().parse(Http.record("Ping", "{\"name\":\"n\",\"type\":\"int\"}"));
+        int id = client.register("client.product.pings.v1-value", v1);
+
+        assertThat(client.idOf("client.product.pings.v1-value", v1)).isEqualTo(id);
+        assertThat(client.byId(id)).isEqualTo(v1);
+        assertThat(client.latest("client.product.pings.v1-value").version()).isEqualTo(1);
+        assertThat(client.versions("client.product.pings.v1-value")).containsExactly(1);
+        assertThat(client.subjects()).contains("client.product.pings.v1-value");
+        assertThat(client.compatibility("client.product.pings.v1-value")).isEqualTo("BACKWARD_TRANSITIVE");
+
+        Schema breaking = new Schema.Parser().parse(Http.record("Ping", "{\"name\":\"n\",\"type\":\"string\"}"));
+        assertThat(client.incompatibilities("client.product.pings.v1-value", breaking)).singleElement()
+                .satisfies(m -> assertThat(m).startsWith("field n: the type changed"));
+        assertThatThrownBy(() -> client.register("client.product.pings.v1-value", breaking))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(409));
+        assertThatThrownBy(() -> client.byId(999))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
+    }
+
+    @Test
+    void serdesRoundTripThroughTheRealRegistry() {
+        Schema schema = new Schema.Parser().parse(Http.record("Pong", "{\"name\":\"n\",\"type\":\"long\"}"));
+        GenericRecord pong = new GenericData.Record(schema);
+        pong.put("n", 42L);
+        MeshAvroSerializer<GenericRecord> serializer = new MeshAvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", server.url(), "auto.register.schemas", true), false);
+        MeshAvroDeserializer<GenericRecord> deserializer = new MeshAvroDeserializer<>();
+        deserializer.configure(Map.of("schema.registry.url", server.url(), "specific.avro.reader", false), false);
+
+        byte[] bytes = serializer.serialize("client.raw.pongs", pong);
+        assertThat(deserializer.deserialize("client.raw.pongs", bytes).get("n")).isEqualTo(42L);
+        assertThat(client.latest("client.raw.pongs-value").schema()).isEqualTo(schema);
+    }
+}
