@@ -26,10 +26,11 @@ final class DevPlatform implements AutoCloseable {
         this.components = List.copyOf(components);
     }
 
-    /** The platform of this scope: the broker. Later components join here. */
+    /** The local platform: broker, then schema registry. Later components join here. */
     static DevPlatform standard(DevSettings settings) {
         KafkaComponent kafka = new KafkaComponent(settings);
-        return new DevPlatform(List.of(kafka));
+        RegistryComponent registry = new RegistryComponent(settings, kafka);
+        return new DevPlatform(List.of(kafka, registry));
     }
 
     /**

@@ -9,13 +9,15 @@ import java.util.Objects;
  * @param home folder for all state (broker logs, registry, stores, logs); a restart continues from it
  * @param kafkaPort client port of the dev broker (DESIGN: 9092)
  * @param controllerPort KRaft controller port of the dev broker
+ * @param registryPort HTTP port of the schema registry (DESIGN: 8081)
  */
-record DevSettings(Path home, int kafkaPort, int controllerPort) {
+record DevSettings(Path home, int kafkaPort, int controllerPort, int registryPort) {
 
     DevSettings {
         Objects.requireNonNull(home, "home");
         checkPort("--kafka-port", kafkaPort);
         checkPort("--controller-port", controllerPort);
+        checkPort("--registry-port", registryPort);
         if (kafkaPort == controllerPort && kafkaPort != 0) {
             throw new IllegalArgumentException("--kafka-port and --controller-port must differ, both are " + kafkaPort);
         }

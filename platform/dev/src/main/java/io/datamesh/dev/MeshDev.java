@@ -36,6 +36,10 @@ public final class MeshDev implements Callable<Integer> {
             description = "KRaft controller port (default: ${DEFAULT-VALUE}; 0 = free).")
     int controllerPort;
 
+    @Option(names = "--registry-port", defaultValue = "8081",
+            description = "Schema registry HTTP port (default: ${DEFAULT-VALUE}; 0 = free).")
+    int registryPort;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public static void main(String[] args) {
@@ -50,7 +54,7 @@ public final class MeshDev implements Callable<Integer> {
     public Integer call() throws Exception {
         // Read by logback.xml before the first logger is used, so the log lands under --home.
         System.setProperty("mesh.home", home.toAbsolutePath().toString());
-        DevSettings settings = new DevSettings(home.toAbsolutePath().normalize(), kafkaPort, controllerPort);
+        DevSettings settings = new DevSettings(home.toAbsolutePath().normalize(), kafkaPort, controllerPort, registryPort);
         DevPlatform platform = DevPlatform.standard(settings);
         PrintWriter out = new PrintWriter(System.out, true);
         try {

@@ -60,10 +60,13 @@ class MeshDevProcessTest {
     void startsServesAKafkaClientStopsCleanlyAndContinuesFromItsHome() throws Exception {
         int kafkaPort = freePort();
         int controllerPort = freePort();
+        int registryPort = freePort();
 
-        DevProcess first = start(kafkaPort, controllerPort);
+        DevProcess first = start(kafkaPort, controllerPort, registryPort);
         assertThat(first.awaitLine(MeshDev.READY_LINE, START_TIMEOUT)).isTrue();
         assertThat(first.output()).anySatisfy(l -> assertThat(l).startsWith("Kafka broker (KRaft)").contains("127.0.0.1:" + kafkaPort));
+        assertThat(first.output()).anySatisfy(l -> assertThat(l).startsWith("schema registry").contains("http://127.0.0.1:" + registryPort));
+        assertThat(httpGet("http://127.0.0.1:" + registryPort + "/subjects")).isEqualTo("[]");
 
         String bootstrap = "127.0.0.1:" + kafkaPort;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -75,10 +78,11 @@ class MeshDevProcessTest {
         stop(first);
         assertThat(canBind(kafkaPort)).as("Kafka port free after stop").isTrue();
         assertThat(canBind(controllerPort)).as("controller port free after stop").isTrue();
+        assertThat(canBind(registryPort)).as("registry port free after stop").isTrue();
         assertThat(home.resolve("kafka")).isNotEmptyDirectory();
         assertThat(home.resolve("logs").resolve("mesh.log")).isNotEmptyFile();
 
-        DevProcess second = start(kafkaPort, controllerPort);
+        DevProcess second = start(kafkaPort, controllerPort, registryPort);
         assertThat(second.awaitLine(MeshDev.READY_LINE, START_TIMEOUT)).isTrue();
         assertThat(consume(bootstrap, "smoke.raw.hello", 1)).as("records of the first run").containsExactly("hello mesh");
         stop(second);
@@ -87,7 +91,7 @@ class MeshDevProcessTest {
     @Test
     void aTakenPortIsReportedInOneLineAndTheExitCodeIsNotZero() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            DevProcess dev = start(taken.getLocalPort(), freePort());
+            DevProcess dev = start(taken.getLocalPort(), freePort(), freePort());
             assertThat(dev.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(dev.process.exitValue()).isEqualTo(MeshDev.EXIT_PORT_IN_USE);
             dev.drained();
@@ -96,11 +100,32 @@ class MeshDevProcessTest {
         }
     }
 
-    private DevProcess start(int kafkaPort, int controllerPort) throws IOException {
+    @Test
+    void aTakenRegistryPortIsReportedBeforeAnythingStarts() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            DevProcess dev = start(freePort(), freePort(), taken.getLocalPort());
+            assertThat(dev.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(dev.process.exitValue()).isEqualTo(MeshDev.EXIT_PORT_IN_USE);
+            dev.drained();
+            assertThat(dev.output()).containsExactly("mesh: schema registry port 127.0.0.1:" + taken.getLocalPort()
+                    + " is already in use; stop whatever listens there or choose another port");
+            assertThat(home.resolve("kafka")).as("nothing started").doesNotExist();
+        }
+    }
+
+    private static String httpGet(String url) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private DevProcess start(int kafkaPort, int controllerPort, int registryPort) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 MeshDev.class.getName(), "--home", home.toString(),
-                "--kafka-port", String.valueOf(kafkaPort), "--controller-port", String.valueOf(controllerPort))
+                "--kafka-port", String.valueOf(kafkaPort), "--controller-port", String.valueOf(controllerPort),
+                "--registry-port", String.valueOf(registryPort))
                 .redirectErrorStream(true);
         Process p = pb.start();
         processes.add(p);
