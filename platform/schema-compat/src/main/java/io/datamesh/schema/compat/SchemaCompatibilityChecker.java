@@ -47,11 +47,62 @@ public final class SchemaCompatibilityChecker {
     }
 
     private static void collect(Schema reader, Schema writer, int version, String direction, List<CompatibilityViolation> out) {
+        collect(reader, writer, version, direction, "", out);
+    }
+
+    private static void collect(Schema reader, Schema writer, int version, String direction, String prefix,
+                                List<CompatibilityViolation> out) {
         SchemaCompatibility.SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         for (Incompatibility i : result.getResult().getIncompatibilities()) {
-            out.add(new CompatibilityViolation(version, direction, FieldPaths.of(reader, i.getLocation()),
-                    rule(i, direction), i.getMessage()));
+            String path = FieldPaths.of(reader, i.getLocation());
+            String full = prefix.isEmpty() ? path : path.startsWith("(") ? prefix : prefix + "." + path;
+            Schema sameNamed = sameNamedBranch(i);
+            if (sameNamed != null) {
+                // A changed record inside a union (e.g. an optional payload): Avro only says the branch is
+                // missing; look inside the two versions of that record to name the field that changed.
+                int before = out.size();
+                collect(sameNamed, writerBranch(i), version, direction, full, out);
+                if (out.size() > before) {
+                    continue;
+                }
+            }
+            out.add(new CompatibilityViolation(version, direction, full, rule(i, direction), i.getMessage()));
         }
+    }
+
+    /** The writer's branch a missing-union-branch incompatibility is about (its location ends with the branch index). */
+    private static Schema writerBranch(Incompatibility i) {
+        Schema writer = i.getWriterFragment();
+        if (writer == null || writer.getType() != Schema.Type.UNION) {
+            return writer;
+        }
+        String location = i.getLocation();
+        String last = location == null ? "" : location.substring(location.lastIndexOf('/') + 1);
+        if (!last.matches("\\d+")) {
+            return null;
+        }
+        int index = Integer.parseInt(last);
+        return index < writer.getTypes().size() ? writer.getTypes().get(index) : null;
+    }
+
+    /** For a missing union branch: the reader's branch of the same name as the writer's, if any. */
+    private static Schema sameNamedBranch(Incompatibility i) {
+        if (i.getType() != SchemaCompatibility.SchemaIncompatibilityType.MISSING_UNION_BRANCH) {
+            return null;
+        }
+        Schema union = i.getReaderFragment();
+        Schema writer = writerBranch(i);
+        if (union == null || writer == null || union.getType() != Schema.Type.UNION
+                || !(writer.getType() == Schema.Type.RECORD || writer.getType() == Schema.Type.ENUM || writer.getType() == Schema.Type.FIXED)) {
+            return null;
+        }
+        for (Schema branch : union.getTypes()) {
+            if (branch.getType() == writer.getType() && (branch.getFullName().equals(writer.getFullName())
+                    || branch.getAliases().contains(writer.getFullName()))) {
+                return branch;
+            }
+        }
+        return null;
     }
 
     private static String rule(Incompatibility i, String direction) {

@@ -123,6 +123,21 @@ class CompatibilityCatalogueTest {
     }
 
     @Test
+    void aChangeInsideAnOptionalRecordIsNamedDownToTheField() {
+        String envelope = "{\"type\":\"record\",\"name\":\"LineRecord\",\"namespace\":\"t\",\"fields\":["
+                + "{\"name\":\"key\",\"type\":\"string\"},{\"name\":\"payload\",\"type\":[\"null\",%s],\"default\":null}]}";
+        Schema published = parse(String.format(envelope, BASE));
+        Schema changed = parse(String.format(envelope, BASE.replace("{\"name\":\"quantity\",\"type\":\"int\"}",
+                "{\"name\":\"quantity\",\"type\":\"string\"}")));
+
+        assertThat(SchemaCompatibilityChecker.check(changed, List.of(published), BACKWARD_TRANSITIVE)).singleElement()
+                .satisfies(v -> {
+                    assertThat(v.fieldPath()).isEqualTo("payload.quantity");
+                    assertThat(v.rule()).contains("type changed");
+                });
+    }
+
+    @Test
     void theCatalogueIsAsLargeAsPromised() {
         assertThat(breakingChanges().count()).isGreaterThanOrEqualTo(15);
         assertThat(compatibleChanges().count()).isGreaterThanOrEqualTo(10);
