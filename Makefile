@@ -6,7 +6,7 @@ MVN_FLAGS ?= -B -ntp -Dstyle.color=never
 RUN_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench build clean
+.PHONY: help run test bench build clean schema-check
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ run: ## Build what is needed and start the whole platform locally (Ctrl-C stops 
 
 test: ## Run every test (unit, topology and integration with a real broker)
 	$(MVN) $(MVN_FLAGS) verify
+
+schema-check: ## Check the public schemas against their published versions (the build gate)
+	@MESH_REBUILD=1 bin/mesh schema check --published schemas/published
 
 bench: ## Measure throughput and latency; prints a table and writes bench/results/latest.md
 	@bench/run

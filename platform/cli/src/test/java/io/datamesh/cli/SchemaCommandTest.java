@@ -1,0 +1,75 @@
+package io.datamesh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchemaCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result mesh(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Mesh.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void theDemoSchemasPassTheGateAgainstTheRepository() {
+        Result r = mesh("schema", "check", "--published", Path.of("../../schemas/published").toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("ok      orders.product.order-lines.v1-value (compatible with 1 published version)")
+                .endsWith("schema check passed\n");
+    }
+
+    @Test
+    void aBreakExitsOneWithFieldRuleAndWayOut() throws Exception {
+        Path subject = dir.resolve("orders.product.order-lines.v1-value");
+        Files.createDirectories(subject);
+        String current = io.datamesh.schemas.orders.OrderLineRecord.getClassSchema().toString();
+        assertThat(current).contains("\"quantity\",\"type\":\"int\"");
+        // As if v1 had been published with a string quantity: today's int cannot read it.
+        String older = current.replace("\"quantity\",\"type\":\"int\"", "\"quantity\",\"type\":\"string\"");
+        Files.writeString(subject.resolve("v1.avsc"), older);
+
+        Result r = mesh("schema", "check", "--published", dir.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("BROKEN  orders.product.order-lines.v1-value: 1 break with its published versions")
+                .contains("field payload.quantity: the type changed")
+                .contains("way out: keep the change compatible").contains("topic orders.product.order-lines.v2")
+                .contains("new     sales.product.pizzas-sold.v1-value")
+                .endsWith("schema check FAILED: a published schema would break its consumers\n");
+    }
+
+    @Test
+    void publishWritesTheFirstVersionsAndThenNothingNew() {
+        Result first = mesh("schema", "publish", "--published", dir.toString());
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(dir.resolve("orders.product.orders.v1-value/v1.avsc")).isRegularFile();
+        Result second = mesh("schema", "publish", "--published", dir.toString());
+        assertThat(second.out()).contains("same    orders.product.orders.v1-value (v1 is current)").doesNotContain("published ");
+        assertThat(mesh("schema", "check", "--published", dir.toString()).exit()).isZero();
+    }
+
+    @Test
+    void errorsAreOneLineWithANonZeroExit() {
+        Result r = mesh("schema", "check", "--published", dir.resolve("missing").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("mesh: no published schemas at " + dir.resolve("missing") + "; give --published DIR or --registry URL\n");
+        assertThat(mesh("schema", "check", "--jar", "nope.jar").err()).isEqualTo("mesh: no jar at nope.jar\n");
+        assertThat(mesh("--help").exit()).isZero();
+        assertThat(mesh("schema", "check", "--help").out()).contains("--published").contains("--registry");
+        assertThat(mesh("schema", "frobnicate").exit()).isEqualTo(2);
+    }
+}
