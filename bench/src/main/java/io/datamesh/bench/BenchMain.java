@@ -60,6 +60,10 @@ public final class BenchMain {
                 .bench(AsOfLatencyBench.asOf(1))
                 .bench(AsOfLatencyBench.asOf(100))
                 .bench(AsOfLatencyBench.asOf(10_000))
+                .bench(new SerdeBench(SerdeBench.Mode.BARE_AVRO))
+                .bench(new SerdeBench(SerdeBench.Mode.MESH_SERDE))
+                .bench(new SerdeBench(SerdeBench.Mode.HASHMAP_GET))
+                .bench(new SerdeBench(SerdeBench.Mode.REGISTRY_LOOKUP))
                 .row(new Row("B0.1", "producer 100 B, acks=all, idempotent", "producer-100b", "records/s", null, null))
                 .row(new Row("B0.1m", "producer 100 B, acks=all, idempotent", "producer-100b", "MB/s", null, null))
                 .row(new Row("B0.2", "producer 1 KiB, acks=all, idempotent", "producer-1024b", "records/s", null, null))
@@ -72,7 +76,11 @@ public final class BenchMain {
                 .row(new Row("B4.2", "asOf, 100 versions per key", "asof-100", "p50 µs", "B4.0", Goal.atMost(3)))
                 .row(new Row("B4.2t", "asOf, 100 versions per key", "asof-100", "p99 µs", "B4.0t", Goal.atMost(3)))
                 .row(new Row("B4.3", "asOf, 10,000 versions per key", "asof-10000", "p50 µs", "B4.0", Goal.atMost(3)))
-                .row(new Row("B4.3t", "asOf, 10,000 versions per key", "asof-10000", "p99 µs", "B4.0t", Goal.atMost(3)));
+                .row(new Row("B4.3t", "asOf, 10,000 versions per key", "asof-10000", "p99 µs", "B4.0t", Goal.atMost(3)))
+                .row(new Row("B7.0", "bare Avro binary encode, order line", "bare-avro", "ops/s", null, null))
+                .row(new Row("B7.1", "mesh serde: wire format + schema id + content hash", "mesh-serde", "ops/s", "B7.0", Goal.atLeast(0.3)))
+                .row(new Row("B7.2", "HashMap get", "hashmap-get", "ops/s", null, null))
+                .row(new Row("B7.3", "registry schema lookup, warm cache", "registry-lookup", "ops/s", "B7.2", null));
     }
 
     private static String header(Instant began, int reps, boolean quick) {
