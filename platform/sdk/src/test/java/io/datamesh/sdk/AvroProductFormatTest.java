@@ -1,0 +1,48 @@
+package io.datamesh.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+import io.datamesh.bitemporal.Operation;
+import io.datamesh.schemas.orders.OrderLine;
+import io.datamesh.schemas.orders.OrderLineRecord;
+import io.datamesh.sdk.record.AvroProductFormat;
+import io.datamesh.sdk.record.ContentHash;
+import io.datamesh.sdk.record.ProductRecord;
+import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.serde.InMemorySchemaRegistryClient;
+import org.junit.jupiter.api.Test;
+
+class AvroProductFormatTest {
+
+    private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    private final AvroProductFormat<OrderLineRecord, OrderLine> format =
+            AvroProductFormat.autoRegistering(OrderLineRecord.class, OrderLine.class, registry);
+
+    @Test
+    void aProductRecordRoundTripsThroughItsEnvelopeClassInConfluentsWireFormat() {
+        OrderLine line = OrderLine.newBuilder().setOrderId("o1").setLineNo(1).setPizzeriaId("42").setProductId("margherita")
+                .setQuantity(2).setUnitPrice(new BigDecimal("8.50")).setPlacedAt(Instant.parse("2018-07-08T10:00:00Z")).build();
+        ProductRecord<OrderLine> record = new ProductRecord<>("o1#1", Instant.parse("2018-07-08T10:00:00Z"),
+                Instant.parse("2018-07-08T10:00:01Z"), Operation.UPSERT, SourcePosition.cdc("db", "bin.000001", 4, 1, "0-1-7"),
+                ContentHash.of(format, line), line);
+
+        byte[] bytes = format.serde("orders.product.order-lines.v1").serializer().serialize("orders.product.order-lines.v1", record);
+
+        assertThat(bytes[0]).isZero();
+        assertThat(registry.latest("orders.product.order-lines.v1-value").schema()).isEqualTo(OrderLineRecord.getClassSchema());
+        assertThat(format.serde("x").deserializer().deserialize("orders.product.order-lines.v1", bytes)).isEqualTo(record);
+        assertThat(ContentHash.matches(format, record)).isTrue();
+    }
+
+    @Test
+    void aDeleteCarriesNoPayload() {
+        ProductRecord<OrderLine> delete = new ProductRecord<>("o1#1", Instant.EPOCH, Instant.EPOCH, Operation.DELETE,
+                SourcePosition.bus("q", "m1"), ContentHash.of(format, null), null);
+        var serde = format.serde("orders.product.order-lines.v1");
+        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("orders.product.order-lines.v1", delete)))
+                .isEqualTo(delete);
+    }
+}
