@@ -14,7 +14,11 @@ import java.util.function.Function;
 import io.datamesh.bitemporal.aggregate.BitemporalAggregation;
 import io.datamesh.bitemporal.aggregate.BucketKey;
 import io.datamesh.bitemporal.aggregate.TimeBucket;
+import io.datamesh.sdk.record.AvroProductFormat;
 import io.datamesh.sdk.record.ProductFormat;
+import io.datamesh.serde.InMemorySchemaRegistryClient;
+import io.datamesh.serde.SchemaRegistryClient;
+import org.apache.avro.specific.SpecificRecordBase;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.topics.TopicName;
 import io.datamesh.topics.TopicNames;
@@ -36,17 +40,36 @@ public final class Domain {
     private final List<Product<?>> products = new ArrayList<>();
     private final List<Aggregate<?, ?, ?, ?>> aggregates = new ArrayList<>();
     private final Set<String> names = new LinkedHashSet<>();
+    private final SchemaRegistryClient registry;
+    private final boolean autoRegister;
 
-    Domain(String name) {
+    Domain(String name, SchemaRegistryClient registry, boolean autoRegister) {
         TopicNames.deadLetters(name); // checks the domain name rule
         this.name = name;
+        this.registry = registry;
+        this.autoRegister = autoRegister;
     }
 
-    /** Runs {@code definition} on a fresh declaration. */
+    /** Runs {@code definition} on a fresh declaration, with an in-memory registry that registers on first use (tests). */
     public static Domain of(DomainDefinition definition) {
-        Domain d = new Domain(definition.name());
+        return of(definition, new InMemorySchemaRegistryClient(), true);
+    }
+
+    /** Runs {@code definition} with the platform's registry; {@code autoRegister} only in dev. */
+    public static Domain of(DomainDefinition definition, SchemaRegistryClient registry, boolean autoRegister) {
+        Domain d = new Domain(definition.name(), registry, autoRegister);
         definition.define(d);
         return d;
+    }
+
+    /** The Avro format of a product whose value schema is the generated envelope class {@code envelope}. */
+    public <W extends SpecificRecordBase, P extends SpecificRecordBase> AvroProductFormat<W, P> avro(Class<W> envelope, Class<P> payload) {
+        return autoRegister ? AvroProductFormat.autoRegistering(envelope, payload, registry) : AvroProductFormat.of(envelope, payload, registry);
+    }
+
+    /** The registry this declaration's formats use. */
+    public SchemaRegistryClient registry() {
+        return registry;
     }
 
     /** The team that owns the domain, e.g. an e-mail address. */

@@ -84,18 +84,21 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
                 context.topic(), context.partition(), context.offset(), context.processorNodeId(), clock.instant());
     }
 
-    /** The innermost poison reason, else the exception's own message with its class. */
+    /**
+     * A poison reason if there is one in the chain; else the message of the first exception that is
+     * not a Kafka Streams wrapper (serdes put what to fix there, e.g. "record of t is not JSON: ...").
+     */
     static String reason(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
             if (t instanceof PoisonRecordException p) {
                 return p.reason();
             }
         }
-        Throwable root = exception;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        Throwable t = exception;
+        while (t instanceof org.apache.kafka.streams.errors.StreamsException && t.getCause() != null) {
+            t = t.getCause();
         }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
     }
 }

@@ -1,0 +1,44 @@
+package io.datamesh.sdk;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * JSON raw records (Debezium change events, bus messages, clicks) as Jackson trees. Bytes that are
+ * not JSON fail to deserialize, so the record goes to the DLQ with the parser's reason.
+ */
+public final class JsonSerde {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JsonSerde() {
+    }
+
+    public static Serde<JsonNode> tree() {
+        return Serdes.serdeFrom((topic, node) -> {
+            try {
+                return node == null ? null : JSON.writeValueAsBytes(node);
+            } catch (IOException e) {
+                throw new SerializationException("cannot write JSON to " + topic, e);
+            }
+        }, (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                JsonNode node = JSON.readTree(bytes);
+                if (node == null || node.isMissingNode()) {
+                    throw new SerializationException("record of " + topic + " is empty, not JSON");
+                }
+                return node;
+            } catch (IOException e) {
+                throw new SerializationException("record of " + topic + " is not JSON: " + e.getMessage(), e);
+            }
+        });
+    }
+}

@@ -1,0 +1,138 @@
+package io.datamesh.sdk.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import io.datamesh.bitemporal.BitemporalView;
+import io.datamesh.sdk.Domain;
+import io.datamesh.sdk.DomainDefinition;
+import io.datamesh.sdk.DomainTopology;
+import io.datamesh.sdk.dlq.DeadLetterHandler;
+import io.datamesh.sdk.record.ProductRecord;
+import io.datamesh.sdk.record.SourceHeaders;
+import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.serde.InMemorySchemaRegistryClient;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * A domain's topology under {@code TopologyTestDriver}, exactly as the runtime builds it (with an
+ * in-memory schema registry and the dead-letter handlers): pipe raw records with their source
+ * time and position, read product records and dead letters, ask the views. One per test; close it.
+ */
+public final class DomainTestDriver implements AutoCloseable {
+
+    private final Domain domain;
+    private final TopologyTestDriver driver;
+    private final Path stateDir;
+
+    private DomainTestDriver(Domain domain) {
+        this.domain = domain;
+        try {
+            this.stateDir = Files.createTempDirectory("domain-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, domain.applicationId());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, domain.deadLetters().value());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        this.driver = new TopologyTestDriver(DomainTopology.build(domain), props);
+    }
+
+    /** A driver for {@code definition} with a fresh in-memory registry. */
+    public static DomainTestDriver of(DomainDefinition definition) {
+        return new DomainTestDriver(Domain.of(definition, new InMemorySchemaRegistryClient(), true));
+    }
+
+    /** A driver sharing {@code registry} with other drivers (one domain reading another's products). */
+    public static DomainTestDriver of(DomainDefinition definition, InMemorySchemaRegistryClient registry) {
+        return new DomainTestDriver(Domain.of(definition, registry, true));
+    }
+
+    public Domain domain() {
+        return domain;
+    }
+
+    /** Pipes a raw record of {@code <domain>.raw.<rawName>} as a source writes it: recorded at, from a position. */
+    @SuppressWarnings("unchecked")
+    public <R> void pipeRaw(String rawName, String key, R value, Instant recordedAt, SourcePosition position) {
+        Domain.Raw<R> raw = (Domain.Raw<R>) domain.raws().stream().filter(r -> r.topic().name().equals(rawName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("domain " + domain.name() + " has no raw input '" + rawName + "'"));
+        RecordHeaders headers = new RecordHeaders();
+        SourceHeaders.write(headers, recordedAt, position);
+        driver.createInputTopic(raw.topic().value(), Serdes.String().serializer(), raw.serde().serializer())
+                .pipeInput(new TestRecord<>(key, value, headers, recordedAt));
+    }
+
+    /** Pipes bytes to any topic, as they are: for poison records. */
+    public void pipeBytes(String topic, String key, byte[] value, Instant timestamp) {
+        driver.createInputTopic(topic, Serdes.String().serializer(), new ByteArraySerializer())
+                .pipeInput(new TestRecord<>(key, value, new RecordHeaders(), timestamp));
+    }
+
+    /** Pipes product records to a product topic this domain reads (another domain's output). */
+    @SuppressWarnings("unchecked")
+    public <P> void pipeProduct(String topic, List<ProductRecord<P>> records) {
+        Domain.Consumed<P> consumed = (Domain.Consumed<P>) domain.consumed().stream().filter(c -> c.topic().value().equals(topic))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("domain " + domain.name() + " does not read " + topic));
+        var input = driver.createInputTopic(topic, Serdes.String().serializer(), consumed.format().serde(topic).serializer());
+        records.forEach(r -> input.pipeInput(new TestRecord<>(r.key(), r, r.recordedAt())));
+    }
+
+    /** Every record published to a product topic of this domain since the last read. */
+    @SuppressWarnings("unchecked")
+    public <P> List<ProductRecord<P>> readProduct(String topic) {
+        Domain.Product<P> product = (Domain.Product<P>) domain.products().stream().filter(p -> p.topic().value().equals(topic))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("domain " + domain.name() + " does not publish " + topic));
+        return driver.createOutputTopic(topic, Serdes.String().deserializer(), product.format().serde(topic).deserializer())
+                .readValuesToList();
+    }
+
+    /** Every dead letter since the last read. */
+    public List<TestRecord<byte[], byte[]>> readDeadLetters() {
+        return driver.createOutputTopic(domain.deadLetters().value(), new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
+    }
+
+    /** A view of this domain. */
+    @SuppressWarnings("unchecked")
+    public <P> BitemporalView<ProductRecord<P>> view(String name) {
+        Domain.View<P> view = (Domain.View<P>) domain.views().stream().filter(v -> v.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("domain " + domain.name() + " has no view '" + name + "'"));
+        String topic = view.product().topic().value();
+        return new BitemporalView<>(driver.getKeyValueStore(name), view.product().format().serde(topic), topic);
+    }
+
+    /** The raw store of an aggregate's buckets, for {@link io.datamesh.bitemporal.aggregate.AggregateView}. */
+    public org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        try (Stream<Path> paths = Files.walk(stateDir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + stateDir, e);
+        }
+    }
+}
