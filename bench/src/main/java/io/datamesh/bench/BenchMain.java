@@ -24,20 +24,22 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         int reps = 5;
         boolean quick = false;
+        java.util.Set<String> only = null;
         Path out = Path.of("bench/results/latest.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
+                case "--only" -> only = java.util.Set.of(args[++i].split(","));
                 default -> {
-                    System.out.println("usage: bench/run [--reps N] [--quick] [--out FILE]");
+                    System.out.println("usage: bench/run [--reps N] [--quick] [--out FILE] [--only bench,bench]");
                     System.exit(2);
                 }
             }
         }
         Instant began = Instant.now();
-        BenchRunner runner = plan();
+        BenchRunner runner = only == null ? plan() : plan().only(only);
         ResultTable table;
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             table = runner.run(new BenchContext(kafka, quick), reps);
@@ -56,6 +58,9 @@ public final class BenchMain {
                 .bench(new ProducerBench(100, 1_500_000))
                 .bench(new ProducerBench(1024, 400_000))
                 .bench(new PassthroughBench(500_000))
+                .bench(new TopologyBench(TopologyBench.Mode.STATELESS_ALO))
+                .bench(new TopologyBench(TopologyBench.Mode.STATELESS_EOS))
+                .bench(new TopologyBench(TopologyBench.Mode.VIEW_ALO))
                 .bench(AsOfLatencyBench.plainGet())
                 .bench(AsOfLatencyBench.asOf(1))
                 .bench(AsOfLatencyBench.asOf(100))
@@ -69,6 +74,9 @@ public final class BenchMain {
                 .row(new Row("B0.2", "producer 1 KiB, acks=all, idempotent", "producer-1024b", "records/s", null, null))
                 .row(new Row("B0.2m", "producer 1 KiB, acks=all, idempotent", "producer-1024b", "MB/s", null, null))
                 .row(new Row("B0.3", "consume→produce passthrough, 100 B", "passthrough", "records/s", null, null))
+                .row(new Row("B1", "domain topology (order lines → product), at-least-once", "topology-alo", "records/s", "B0.3", Goal.atLeast(0.85)))
+                .row(new Row("B2", "the same under exactly_once_v2, commit 100 ms", "topology-eos", "records/s", "B1", Goal.atLeast(0.85)))
+                .row(new Row("B3", "the same with a bitemporal view, at-least-once", "topology-view", "records/s", "B1", Goal.atLeast(0.5)))
                 .row(new Row("B4.0", "plain key-value get, RocksDB", "kv-get", "p50 µs", null, null))
                 .row(new Row("B4.0t", "plain key-value get, RocksDB", "kv-get", "p99 µs", null, null))
                 .row(new Row("B4.1", "asOf, 1 version per key", "asof-1", "p50 µs", "B4.0", Goal.atMost(3)))

@@ -32,6 +32,21 @@ final class BenchRunner {
         return this;
     }
 
+    /** Keeps only the named benches and the rows that read them and their baselines (for working on one bench). */
+    BenchRunner only(java.util.Set<String> names) {
+        BenchRunner r = new BenchRunner();
+        benches.values().stream().filter(b -> names.contains(b.name())).forEach(r::bench);
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        rows.stream().filter(row -> names.contains(row.bench())).forEach(row -> {
+            kept.add(row.id());
+        });
+        rows.stream().filter(row -> kept.contains(row.id()))
+                .map(row -> row.baseline() != null && !kept.contains(row.baseline())
+                        ? new Row(row.id(), row.title(), row.bench(), row.metric(), null, null) : row)
+                .forEach(r::row);
+        return r;
+    }
+
     ResultTable run(BenchContext context, int reps) throws Exception {
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         try {

@@ -78,7 +78,10 @@ public final class DomainTopology {
     private <R, P> void ingest(Domain.Product<P> product, Domain.Mapped<R, P> mapped) {
         String base = product.topic().name() + "-v" + product.topic().major();
         String positions = base + "-positions";
+        // Cached: an ordered source moves its high-water mark on every record, and the cache turns
+        // those puts into one changelog write per stream and commit instead of one per record.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(positions), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled()
                 .withLoggingEnabled(Map.of("cleanup.policy", "compact")));
         String productTopic = product.topic().value();
         raw(mapped.raw())

@@ -1,0 +1,195 @@
+package io.datamesh.bench;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datamesh.schemas.orders.OrderLine;
+import io.datamesh.schemas.orders.OrderLineRecord;
+import io.datamesh.sdk.Domain;
+import io.datamesh.sdk.DomainDefinition;
+import io.datamesh.sdk.DomainTopology;
+import io.datamesh.sdk.JsonSerde;
+import io.datamesh.sdk.dlq.DeadLetterHandler;
+import io.datamesh.sdk.record.SourceHeaders;
+import io.datamesh.sdk.record.SourcePosition;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * B1–B3: a domain topology on the embedded broker, measured from start until every output record
+ * is committed. The domain maps Debezium-style order-line change events (about 300 B of JSON) to
+ * Avro order-line products with envelope, content hash and replay guard, like the orders domain.
+ * Modes: at-least-once, exactly-once (commit interval 100 ms), and at-least-once with a view.
+ */
+final class TopologyBench implements Bench {
+
+    enum Mode { STATELESS_ALO, STATELESS_EOS, VIEW_ALO }
+
+    private static final int PARTITIONS = 3;
+    private final Mode mode;
+    private BenchContext context;
+    private int count;
+    private int rep;
+
+    TopologyBench(Mode mode) {
+        this.mode = mode;
+    }
+
+    @Override
+    public String name() {
+        return switch (mode) {
+            case STATELESS_ALO -> "topology-alo";
+            case STATELESS_EOS -> "topology-eos";
+            case VIEW_ALO -> "topology-view";
+        };
+    }
+
+    @Override
+    public void setUp(BenchContext context) {
+        this.context = context;
+        this.count = context.scale(100_000);
+    }
+
+    @Override
+    public Sample runOnce() throws Exception {
+        String domainName = "b" + mode.ordinal() + "r" + rep++;
+        Domain domain = Domain.of(new LinesDomain(domainName, mode == Mode.VIEW_ALO));
+        String raw = domainName + ".raw.order-lines";
+        String product = domainName + ".product.order-lines.v1";
+        try (Admin admin = context.kafka().admin()) {
+            admin.createTopics(Set.of(new NewTopic(raw, PARTITIONS, (short) 1), new NewTopic(product, PARTITIONS, (short) 1),
+                    new NewTopic(domainName + ".dlq", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        long bytes = fill(raw);
+        Path state = Files.createTempDirectory("bench-topology-");
+        KafkaStreams streams = new KafkaStreams(DomainTopology.build(domain), props(domain, state));
+        long start = System.nanoTime();
+        try {
+            streams.start();
+            awaitCommitted(product);
+            return Sample.throughput(count, bytes, System.nanoTime() - start);
+        } finally {
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
+            try (Stream<Path> paths = Files.walk(state)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private Properties props(Domain domain, Path state) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, domain.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, context.kafka().bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, mode == Mode.STATELESS_EOS ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, domain.deadLetters().value());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        return p;
+    }
+
+    private long fill(String topic) throws Exception {
+        long bytes = 0;
+        try (KafkaProducer<byte[], byte[]> producer = ProducerBench.producer(context, 1)) {
+            PassthroughBench.awaitLeaders(producer, topic);
+            Instant t = Instant.parse("2018-07-08T10:00:00Z");
+            for (int i = 0; i < count; i++) {
+                String json = "{\"op\":\"c\",\"before\":null,\"after\":{\"order_id\":\"o" + i / 3 + "\",\"line_no\":" + (i % 3 + 1)
+                        + ",\"pizzeria_id\":\"p" + (i % 40) + "\",\"product_id\":\"margherita\",\"quantity\":2,\"unit_price\":\"8.50\","
+                        + "\"placed_at\":\"" + t.plusSeconds(i) + "\",\"refunded\":false,\"updated_at\":\"" + t.plusSeconds(i) + "\"}}";
+                byte[] value = json.getBytes(StandardCharsets.UTF_8);
+                bytes += value.length;
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, ("o" + i / 3).getBytes(StandardCharsets.UTF_8), value);
+                SourceHeaders.write(r.headers(), t.plusSeconds(i), SourcePosition.cdc("db", "bin.000001", i, 0, null));
+                producer.send(r);
+            }
+            producer.flush();
+        }
+        return bytes;
+    }
+
+    private void awaitCommitted(String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, PARTITIONS).boxed()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        try (Admin admin = context.kafka().admin()) {
+            while (true) {
+                long committed = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                        .get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+                // Under exactly-once each commit adds a transaction marker per partition: offsets run ahead of records.
+                if (committed >= count) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name() + " committed " + committed + " of " + count + " records in 3 minutes");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** The bench's domain: order lines as in the orders domain, under a fresh name per repetition. */
+    static final class LinesDomain implements DomainDefinition {
+        private final String name;
+        private final boolean view;
+
+        LinesDomain(String name, boolean view) {
+            this.name = name;
+            this.view = view;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void define(Domain d) {
+            Domain.Raw<JsonNode> raw = d.raw("order-lines", JsonSerde.tree());
+            Domain.Product<OrderLine> product = d.publish("order-lines", 1, d.avro(OrderLineRecord.class, OrderLine.class), raw, (in, out) -> {
+                JsonNode row = in.value().get("after");
+                String key = row.get("order_id").asText() + "#" + row.get("line_no").asInt();
+                Instant placedAt = Instant.parse(row.get("placed_at").asText());
+                out.upsert(key, placedAt, OrderLine.newBuilder().setOrderId(row.get("order_id").asText())
+                        .setLineNo(row.get("line_no").asInt()).setPizzeriaId(row.get("pizzeria_id").asText())
+                        .setProductId(row.get("product_id").asText()).setQuantity(row.get("quantity").asInt())
+                        .setUnitPrice(new BigDecimal(row.get("unit_price").asText())).setPlacedAt(placedAt)
+                        .setRefunded(row.get("refunded").asBoolean()).build());
+            });
+            if (view) {
+                product.view("order-lines-by-id");
+            }
+        }
+    }
+
+}
