@@ -39,6 +39,7 @@ public final class Domain {
     private final List<Consumed<?>> consumed = new ArrayList<>();
     private final List<Product<?>> products = new ArrayList<>();
     private final List<Aggregate<?, ?, ?, ?>> aggregates = new ArrayList<>();
+    private final List<Derived<?, ?>> derivations = new ArrayList<>();
     private final Set<String> names = new LinkedHashSet<>();
     private final SchemaRegistryClient registry;
     private final boolean autoRegister;
@@ -141,8 +142,26 @@ public final class Domain {
         return a;
     }
 
+    /**
+     * Publishes {@code <domain>.product.<productName>.v<major>}, derived from another product with
+     * memory of each group's history. {@code regroup} (may be null) gives the group of a record when
+     * it is not the record's entity key, e.g. the session of a click.
+     */
+    public <P, Q> Product<Q> derive(String productName, int major, ProductFormat<Q> format, Source<P> from,
+                                    Function<ProductRecord<P>, String> regroup, Derivation<P, Q> derivation) {
+        Product<Q> product = new Product<>(this, TopicNames.product(name, productName, major), format, null);
+        claim(product.topic().value());
+        products.add(product);
+        derivations.add(new Derived<>(product, Objects.requireNonNull(from, "from"), regroup, Objects.requireNonNull(derivation, "derivation")));
+        return product;
+    }
+
     public String name() {
         return name;
+    }
+
+    List<Derived<?, ?>> derivations() {
+        return List.copyOf(derivations);
     }
 
     public String owner() {
@@ -276,6 +295,10 @@ public final class Domain {
         Mapped<?, P> mapped() {
             return mapped;
         }
+    }
+
+    /** A derived product: from which source, grouped how, derived how. */
+    record Derived<P, Q>(Product<Q> product, Source<P> from, Function<ProductRecord<P>, String> regroup, Derivation<P, Q> derivation) {
     }
 
     /** A bitemporal view of a product. */

@@ -8,7 +8,10 @@ import io.datamesh.bitemporal.BitemporalStores;
 import io.datamesh.bitemporal.Version;
 import io.datamesh.bitemporal.aggregate.AggregateDefinition;
 import io.datamesh.bitemporal.aggregate.BitemporalAggregates;
+import io.datamesh.bitemporal.VersionSerde;
 import io.datamesh.sdk.ingest.AggregatePublisher;
+import io.datamesh.sdk.ingest.DeriveProcessor;
+import io.datamesh.sdk.ingest.RegroupProcessor;
 import io.datamesh.sdk.ingest.IngestProcessor;
 import io.datamesh.sdk.ingest.VerifyProcessor;
 import io.datamesh.sdk.ingest.ViewWriter;
@@ -21,6 +24,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -35,6 +39,7 @@ import org.apache.kafka.streams.state.Stores;
  *   product read / check  &lt;product topic&gt;-source, &lt;product topic&gt;-verify
  *   view                  &lt;view&gt;-writer, store &lt;view&gt;
  *   aggregate             &lt;name&gt;-contributions, &lt;name&gt;-by-bucket (repartition), &lt;name&gt;-buckets, &lt;name&gt;-publish
+ *   derived product       &lt;product&gt;-v&lt;N&gt;-regroup, -by-group (repartition), -derive, store -history, -sink
  * </pre>
  */
 public final class DomainTopology {
@@ -65,6 +70,9 @@ public final class DomainTopology {
         }
         for (Domain.Aggregate<?, ?, ?, ?> aggregate : domain.aggregates()) {
             aggregate(aggregate);
+        }
+        for (Domain.Derived<?, ?> derived : domain.derivations()) {
+            derive(derived);
         }
         return builder.build();
     }
@@ -112,6 +120,25 @@ public final class DomainTopology {
         String topic = view.product().topic().value();
         versions(view.product()).process(() -> new ViewWriter<>(view.name(), view.product().format().serde(topic), topic),
                 Named.as(view.name() + "-writer"), view.name());
+    }
+
+    private <P, Q> void derive(Domain.Derived<P, Q> d) {
+        String base = d.product().topic().name() + "-v" + d.product().topic().major();
+        String store = base + "-history";
+        builder.addStateStore(BitemporalStores.persistent(store));
+        String sourceTopic = d.from().topic().value();
+        KStream<String, Version<ProductRecord<P>>> input = versions(d.from());
+        if (d.regroup() != null) {
+            input = input
+                    .process(() -> new RegroupProcessor<>(d.regroup()), Named.as(base + "-regroup"))
+                    .repartition(Repartitioned.<String, Version<ProductRecord<P>>>as(base + "-by-group")
+                            .withKeySerde(Serdes.String())
+                            .withValueSerde(new VersionSerde<>(d.from().format().serde(sourceTopic), sourceTopic)));
+        }
+        String productTopic = d.product().topic().value();
+        input.process(() -> new DeriveProcessor<>(store, d.from().format().serde(sourceTopic), d.product().format(), d.derivation()),
+                        Named.as(base + "-derive"), store)
+                .to(productTopic, Produced.with(Serdes.String(), d.product().format().serde(productTopic)).withName(base + "-sink"));
     }
 
     private <P, C, A, Q> void aggregate(Domain.Aggregate<P, C, A, Q> a) {

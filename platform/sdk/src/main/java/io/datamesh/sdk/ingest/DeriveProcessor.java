@@ -1,0 +1,109 @@
+package io.datamesh.sdk.ingest;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.datamesh.bitemporal.BitemporalStore;
+import io.datamesh.bitemporal.HistoryOrder;
+import io.datamesh.bitemporal.Operation;
+import io.datamesh.bitemporal.Version;
+import io.datamesh.sdk.Derivation;
+import io.datamesh.sdk.Emitter;
+import io.datamesh.sdk.dlq.PoisonRecordException;
+import io.datamesh.sdk.dlq.Stage;
+import io.datamesh.sdk.record.ContentHash;
+import io.datamesh.sdk.record.ProductFormat;
+import io.datamesh.sdk.record.ProductRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps each group's history of the source product in a bitemporal store and runs the team's
+ * derivation on every new record; its outputs are stamped with the input's recordedAt and source
+ * position and hashed. A replayed input (a version already in the history) derives nothing.
+ */
+public final class DeriveProcessor<P, Q> implements Processor<String, Version<ProductRecord<P>>, String, ProductRecord<Q>> {
+
+    private final String storeName;
+    private final Serde<ProductRecord<P>> sourceSerde;
+    private final ProductFormat<Q> format;
+    private final Derivation<P, Q> derivation;
+    private ProcessorContext<String, ProductRecord<Q>> context;
+    private BitemporalStore<ProductRecord<P>> history;
+    /** The input whose derivation is running: its recordedAt and source position stamp the outputs. */
+    private Version<ProductRecord<P>> current;
+
+    public DeriveProcessor(String storeName, Serde<ProductRecord<P>> sourceSerde, ProductFormat<Q> format, Derivation<P, Q> derivation) {
+        this.storeName = storeName;
+        this.sourceSerde = sourceSerde;
+        this.format = format;
+        this.derivation = derivation;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ProductRecord<Q>> context) {
+        this.context = context;
+        KeyValueStore<Bytes, byte[]> store = context.getStateStore(storeName);
+        this.history = new BitemporalStore<>(store, sourceSerde, storeName);
+    }
+
+    @Override
+    public void process(Record<String, Version<ProductRecord<P>>> record) {
+        Version<ProductRecord<P>> v = record.value();
+        if (v.value() == null) {
+            return; // a delete of the source entity: nothing to derive from
+        }
+        String group = record.key();
+        Version<ProductRecord<P>> grouped = new Version<>(group, v.validFrom(), v.recordedAt(), v.operation(), v.value());
+        if (!history.put(grouped)) {
+            return; // a replay
+        }
+        List<ProductRecord<P>> past = history.history(group, HistoryOrder.VALID).stream()
+                .map(Version::value).filter(java.util.Objects::nonNull).toList();
+        current = v;
+        Collector out = new Collector();
+        try {
+            derivation.derive(v.value(), past, out);
+        } catch (PoisonRecordException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PoisonRecordException(Stage.MAP, "derivation failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+        for (ProductRecord<Q> r : out.records) {
+            context.forward(new Record<>(r.key(), r, r.recordedAt().toEpochMilli()));
+        }
+    }
+
+    private final class Collector implements Emitter<Q> {
+        private final List<ProductRecord<Q>> records = new ArrayList<>();
+
+        @Override
+        public void upsert(String key, Instant validFrom, Q payload) {
+            add(key, validFrom, Operation.UPSERT, payload);
+        }
+
+        @Override
+        public void delete(String key, Instant validFrom) {
+            add(key, validFrom, Operation.DELETE, null);
+        }
+
+        @Override
+        public void correct(String key, Instant validFrom, Q payload) {
+            add(key, validFrom, Operation.CORRECTION, payload);
+        }
+
+        private void add(String key, Instant validFrom, Operation op, Q payload) {
+            if (key == null || key.isEmpty() || validFrom == null || (op.hasValue() && payload == null)) {
+                throw new PoisonRecordException(Stage.MAP, "derivation emitted a record without key, valid time or payload");
+            }
+            Version<ProductRecord<P>> cause = current;
+            records.add(new ProductRecord<>(key, validFrom, cause.recordedAt(), op, cause.value().source(),
+                    ContentHash.of(format, payload), payload));
+        }
+    }
+}
