@@ -60,6 +60,11 @@ public final class DomainRuntime implements AutoCloseable {
         this.settings = settings;
     }
 
+    /** A runtime for a declared domain (e.g. from a {@link DomainJar}); nothing happens until {@link #start()}. */
+    public static DomainRuntime of(Domain domain, RuntimeSettings settings) {
+        return new DomainRuntime(domain, Objects.requireNonNull(settings, "settings"));
+    }
+
     /** A runtime for {@code definition}; nothing happens until {@link #start()}. */
     public static DomainRuntime of(DomainDefinition definition, RuntimeSettings settings) {
         Domain domain;
