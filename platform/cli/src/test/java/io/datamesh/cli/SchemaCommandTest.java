@@ -71,5 +71,8 @@ class SchemaCommandTest {
         assertThat(mesh("--help").exit()).isZero();
         assertThat(mesh("schema", "check", "--help").out()).contains("--published").contains("--registry");
         assertThat(mesh("schema", "frobnicate").exit()).isEqualTo(2);
+        assertThat(mesh("run", dir.resolve("orders.jar").toString()).err())
+                .isEqualTo("mesh: no domain jar at " + dir.resolve("orders.jar") + "\n");
+        assertThat(mesh("run", "--help").out()).contains("--bootstrap-servers").contains("--registry");
     }
 }
