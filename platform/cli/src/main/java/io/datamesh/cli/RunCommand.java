@@ -37,6 +37,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--instance", defaultValue = "0", description = "Instance id, when several run the same domain (default: ${DEFAULT-VALUE}).")
     String instance;
 
+    @Option(names = "--http-port", defaultValue = "0", description = "Port of /health, /ready and /metrics (default: a free one).")
+    int httpPort;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -47,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
             Domain domain = domainJar.declare(client, false);
             DomainJar.registerSchemas(domain, client);
             Path state = stateDir != null ? stateDir : Path.of(".mesh", "state", domain.name() + "-" + instance);
-            DomainRuntime runtime = DomainRuntime.of(domain, RuntimeSettings.builder(bootstrap, state).build()).start();
+            DomainRuntime runtime = DomainRuntime.of(domain, RuntimeSettings.builder(bootstrap, state).httpPort(httpPort).build()).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 runtime.close();
@@ -55,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "mesh-run-shutdown"));
             spec.commandLine().getOut().println("mesh: domain " + domain.name() + " running (" + domain.applicationId() + "), products "
-                    + domain.products().stream().map(p -> p.topic().value()).toList());
+                    + domain.products().stream().map(p -> p.topic().value()).toList() + ", metrics at " + runtime.httpUrl().orElse("-") + "/metrics");
             stopped.await();
             return 0;
         }

@@ -17,6 +17,7 @@ import io.datamesh.bitemporal.BitemporalView;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.DomainTopology;
+import io.datamesh.sdk.ProductMetrics;
 import io.datamesh.sdk.dlq.DeadLetterCounts;
 import io.datamesh.sdk.dlq.DeadLetterHandler;
 import io.datamesh.sdk.record.ProductRecord;
@@ -53,7 +54,10 @@ public final class DomainRuntime implements AutoCloseable {
     private final Domain domain;
     private final RuntimeSettings settings;
     private final DeadLetterCounts deadLetters = new DeadLetterCounts();
-    private KafkaStreams streams;
+    private final ProductMetrics products = new ProductMetrics();
+    private volatile KafkaStreams streams;
+    private io.micronaut.context.ApplicationContext http;
+    private io.micronaut.runtime.server.EmbeddedServer httpServer;
 
     private DomainRuntime(Domain domain, RuntimeSettings settings) {
         this.domain = domain;
@@ -94,11 +98,37 @@ public final class DomainRuntime implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams = s;
+        RuntimeStatus status = new RuntimeStatus(domain, products, this::state, java.time.Clock.systemUTC());
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        RuntimeMetrics.bind(registry, domain, s, products, deadLetters, status);
         s.start();
+        settings.httpPort().ifPresent(port -> startHttp(port, status, registry));
         awaitRunning(s);
         log.info("Domain running domain={} applicationId={} products={}", domain.name(), domain.applicationId(),
                 domain.products().stream().map(p -> p.topic().value()).toList());
         return this;
+    }
+
+    private void startHttp(int port, RuntimeStatus status, io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
+        http = io.micronaut.context.ApplicationContext.builder()
+                .properties(Map.of("micronaut.server.host", "127.0.0.1", "micronaut.server.port", port,
+                        "micronaut.application.name", "mesh-runtime-" + domain.name()))
+                .singletons(status, registry, deadLetters)
+                .start();
+        httpServer = http.getBean(io.micronaut.runtime.server.EmbeddedServer.class).start();
+        log.info("Domain HTTP domain={} url={}", domain.name(), httpServer.getURL());
+    }
+
+    /** Base URL of /health, /ready and /metrics, when the runtime serves HTTP. */
+    public java.util.Optional<String> httpUrl() {
+        return httpServer == null ? java.util.Optional.empty()
+                : java.util.Optional.of("http://127.0.0.1:" + httpServer.getPort());
+    }
+
+    /** What this instance read and published. */
+    public ProductMetrics products() {
+        return products;
     }
 
     /** The declaration this runtime runs. */
@@ -112,7 +142,7 @@ public final class DomainRuntime implements AutoCloseable {
     }
 
     /** The Kafka Streams state, or null before start. */
-    public synchronized KafkaStreams.State state() {
+    public KafkaStreams.State state() {
         return streams == null ? null : streams.state();
     }
 
@@ -131,6 +161,12 @@ public final class DomainRuntime implements AutoCloseable {
     /** Commits, leaves the group so the others take over at once, and closes. */
     @Override
     public synchronized void close() {
+        if (http != null) {
+            httpServer.stop();
+            http.close();
+            http = null;
+            httpServer = null;
+        }
         if (streams != null) {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(settings.startTimeout()));
@@ -189,6 +225,7 @@ public final class DomainRuntime implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(DeadLetterCounts.CONFIG_KEY, deadLetters);
+        p.put(ProductMetrics.CONFIG_KEY, products);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), settings.maxRecordBytes());
         settings.applicationServer().ifPresent(s -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s));

@@ -22,10 +22,11 @@ import io.datamesh.topics.TopicSettings;
  * @param startTimeout how long start-up and shutdown may take
  * @param applicationServer {@code host:port} this instance serves queries on, for routing
  * @param streamsOverrides any Kafka Streams setting, applied last
+ * @param httpPort port of /health, /ready and /metrics (0 = a free one); empty = no HTTP server
  */
 public record RuntimeSettings(String bootstrapServers, Path stateDir, TopicSettings topics, Duration commitInterval,
                               int threads, int standbyReplicas, int maxRecordBytes, Duration startTimeout,
-                              Optional<String> applicationServer, Map<String, Object> streamsOverrides) {
+                              Optional<String> applicationServer, Map<String, Object> streamsOverrides, Optional<Integer> httpPort) {
 
     public RuntimeSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -57,6 +58,7 @@ public record RuntimeSettings(String bootstrapServers, Path stateDir, TopicSetti
         private Duration startTimeout = Duration.ofSeconds(60);
         private String applicationServer;
         private Map<String, Object> overrides = Map.of();
+        private Integer httpPort;
 
         private Builder(String bootstrapServers, Path stateDir) {
             this.bootstrapServers = bootstrapServers;
@@ -103,9 +105,15 @@ public record RuntimeSettings(String bootstrapServers, Path stateDir, TopicSetti
             return this;
         }
 
+        /** Serves /health, /ready and /metrics on 127.0.0.1:{@code port} (0 = a free port). */
+        public Builder httpPort(int port) {
+            this.httpPort = port;
+            return this;
+        }
+
         public RuntimeSettings build() {
             return new RuntimeSettings(bootstrapServers, stateDir, topics, commitInterval, threads, standbyReplicas,
-                    maxRecordBytes, startTimeout, Optional.ofNullable(applicationServer), overrides);
+                    maxRecordBytes, startTimeout, Optional.ofNullable(applicationServer), overrides, Optional.ofNullable(httpPort));
         }
     }
 }

@@ -93,7 +93,7 @@ public final class DomainTopology {
                 .withLoggingEnabled(Map.of("cleanup.policy", "compact")));
         String productTopic = product.topic().value();
         raw(mapped.raw())
-                .process(() -> new IngestProcessor<>(mapped.mapping(), product.format(), positions, REPLAY_WINDOW),
+                .process(() -> new IngestProcessor<>(mapped.mapping(), product.format(), positions, REPLAY_WINDOW, productTopic),
                         Named.as(base + "-ingest"), positions)
                 .to(productTopic, Produced.with(Serdes.String(), product.format().serde(productTopic)).withName(base + "-sink"));
     }
@@ -127,6 +127,7 @@ public final class DomainTopology {
         String store = base + "-history";
         builder.addStateStore(BitemporalStores.persistent(store));
         String sourceTopic = d.from().topic().value();
+        String productTopic = d.product().topic().value();
         KStream<String, Version<ProductRecord<P>>> input = versions(d.from());
         if (d.regroup() != null) {
             input = input
@@ -135,8 +136,7 @@ public final class DomainTopology {
                             .withKeySerde(Serdes.String())
                             .withValueSerde(new VersionSerde<>(d.from().format().serde(sourceTopic), sourceTopic)));
         }
-        String productTopic = d.product().topic().value();
-        input.process(() -> new DeriveProcessor<>(store, d.from().format().serde(sourceTopic), d.product().format(), d.derivation()),
+        input.process(() -> new DeriveProcessor<>(store, d.from().format().serde(sourceTopic), d.product().format(), d.derivation(), productTopic),
                         Named.as(base + "-derive"), store)
                 .to(productTopic, Produced.with(Serdes.String(), d.product().format().serde(productTopic)).withName(base + "-sink"));
     }
@@ -149,7 +149,7 @@ public final class DomainTopology {
                 a.bucket(), a.aggregation());
         String productTopic = a.published().topic().value();
         BitemporalAggregates.aggregate(builder, versions(a.of()), definition)
-                .process(() -> new AggregatePublisher<>(a.published().format(), a.toPayload()), Named.as(a.name() + "-publish"))
+                .process(() -> new AggregatePublisher<>(a.published().format(), a.toPayload(), productTopic), Named.as(a.name() + "-publish"))
                 .to(productTopic, Produced.with(Serdes.String(), a.published().format().serde(productTopic))
                         .withName(a.name() + "-sink"));
     }

@@ -25,8 +25,11 @@ public final class AggregatePublisher<A, Q> implements Processor<String, Version
     private final ProductFormat<Q> format;
     private final BiFunction<BucketKey, A, Q> toPayload;
     private ProcessorContext<String, ProductRecord<Q>> context;
+    private final String productTopic;
+    private io.datamesh.sdk.ProductMetrics metrics;
 
-    public AggregatePublisher(ProductFormat<Q> format, BiFunction<BucketKey, A, Q> toPayload) {
+    public AggregatePublisher(ProductFormat<Q> format, BiFunction<BucketKey, A, Q> toPayload, String productTopic) {
+        this.productTopic = productTopic;
         this.format = format;
         this.toPayload = toPayload;
     }
@@ -39,6 +42,7 @@ public final class AggregatePublisher<A, Q> implements Processor<String, Version
     @Override
     public void init(ProcessorContext<String, ProductRecord<Q>> context) {
         this.context = context;
+        this.metrics = io.datamesh.sdk.ProductMetrics.from(context.appConfigs());
     }
 
     @Override
@@ -52,5 +56,6 @@ public final class AggregatePublisher<A, Q> implements Processor<String, Version
         ProductRecord<Q> out = new ProductRecord<>(key, v.validFrom(), v.recordedAt(), Operation.UPSERT, position,
                 ContentHash.of(format, payload), payload);
         context.forward(new Record<>(key, out, v.recordedAt().toEpochMilli()));
+        metrics.published(productTopic, v.recordedAt());
     }
 }

@@ -38,7 +38,12 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
     /** The input whose derivation is running: its recordedAt and source position stamp the outputs. */
     private Version<ProductRecord<P>> current;
 
-    public DeriveProcessor(String storeName, Serde<ProductRecord<P>> sourceSerde, ProductFormat<Q> format, Derivation<P, Q> derivation) {
+    private final String productTopic;
+    private io.datamesh.sdk.ProductMetrics metrics;
+
+    public DeriveProcessor(String storeName, Serde<ProductRecord<P>> sourceSerde, ProductFormat<Q> format, Derivation<P, Q> derivation,
+                           String productTopic) {
+        this.productTopic = productTopic;
         this.storeName = storeName;
         this.sourceSerde = sourceSerde;
         this.format = format;
@@ -50,6 +55,7 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
         this.context = context;
         KeyValueStore<Bytes, byte[]> store = context.getStateStore(storeName);
         this.history = new BitemporalStore<>(store, sourceSerde, storeName);
+        this.metrics = io.datamesh.sdk.ProductMetrics.from(context.appConfigs());
     }
 
     @Override
@@ -76,6 +82,7 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
         }
         for (ProductRecord<Q> r : out.records) {
             context.forward(new Record<>(r.key(), r, r.recordedAt().toEpochMilli()));
+            metrics.published(productTopic, r.recordedAt());
         }
     }
 

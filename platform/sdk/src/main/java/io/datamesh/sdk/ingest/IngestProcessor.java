@@ -37,11 +37,15 @@ public final class IngestProcessor<R, P> implements Processor<String, R, String,
     private final ProductFormat<P> format;
     private final String positionsStore;
     private final Duration replayWindow;
+    private final String productTopic;
     private ProcessorContext<String, ProductRecord<P>> context;
+    private io.datamesh.sdk.ProductMetrics metrics;
     private ReplayGuard guard;
     private Instant newestRecordedAt = Instant.EPOCH;
 
-    public IngestProcessor(Mapping<R, P> mapping, ProductFormat<P> format, String positionsStore, Duration replayWindow) {
+    public IngestProcessor(Mapping<R, P> mapping, ProductFormat<P> format, String positionsStore, Duration replayWindow,
+                           String productTopic) {
+        this.productTopic = Objects.requireNonNull(productTopic);
         this.mapping = Objects.requireNonNull(mapping);
         this.format = Objects.requireNonNull(format);
         this.positionsStore = Objects.requireNonNull(positionsStore);
@@ -53,12 +57,14 @@ public final class IngestProcessor<R, P> implements Processor<String, R, String,
         this.context = context;
         KeyValueStore<String, byte[]> store = context.getStateStore(positionsStore);
         this.guard = new ReplayGuard(store, replayWindow);
+        this.metrics = io.datamesh.sdk.ProductMetrics.from(context.appConfigs());
         context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, t -> guard.expire(newestRecordedAt));
     }
 
     @Override
     public void process(Record<String, R> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
+        metrics.consumed(meta.topic());
         SourcePosition fallback = SourcePosition.kafka(meta.topic(), meta.partition(), meta.offset());
         Instant recordedAt;
         SourcePosition position;
@@ -94,6 +100,7 @@ public final class IngestProcessor<R, P> implements Processor<String, R, String,
             ProductRecord<P> product = new ProductRecord<>(e.key, e.validFrom, recordedAt, e.operation, position,
                     ContentHash.of(format, e.payload), e.payload);
             context.forward(new Record<>(e.key, product, recordedAt.toEpochMilli()));
+            metrics.published(productTopic, recordedAt);
         }
     }
 

@@ -1,0 +1,58 @@
+package io.datamesh.sdk;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What a running domain has read and published, per topic: records, and the newest recordedAt of
+ * each product (its freshness is now minus that). One instance per runtime, handed to the
+ * processors through the Streams config key {@link #CONFIG_KEY}; the runtime exports it as metrics.
+ */
+public final class ProductMetrics {
+
+    /** Streams config key under which the instance is passed to the processors. */
+    public static final String CONFIG_KEY = "mesh.product.metrics";
+
+    private final Map<String, LongAdder> published = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> newestRecordedAt = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> consumed = new ConcurrentHashMap<>();
+
+    /** The instance in a processor's app configs, or a private one when run without a runtime. */
+    public static ProductMetrics from(Map<String, Object> appConfigs) {
+        return appConfigs.get(CONFIG_KEY) instanceof ProductMetrics m ? m : new ProductMetrics();
+    }
+
+    public void published(String productTopic, Instant recordedAt) {
+        published.computeIfAbsent(productTopic, t -> new LongAdder()).increment();
+        newestRecordedAt.computeIfAbsent(productTopic, t -> new AtomicLong(Long.MIN_VALUE)).accumulateAndGet(recordedAt.toEpochMilli(), Math::max);
+    }
+
+    public void consumed(String inputTopic) {
+        consumed.computeIfAbsent(inputTopic, t -> new LongAdder()).increment();
+    }
+
+    public long publishedCount(String productTopic) {
+        LongAdder a = published.get(productTopic);
+        return a == null ? 0 : a.sum();
+    }
+
+    public long consumedCount(String inputTopic) {
+        LongAdder a = consumed.get(inputTopic);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** The newest recordedAt published to {@code productTopic} by this instance, if any. */
+    public Optional<Instant> newestRecordedAt(String productTopic) {
+        AtomicLong v = newestRecordedAt.get(productTopic);
+        return v == null || v.get() == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v.get()));
+    }
+
+    public Set<String> inputTopics() {
+        return Set.copyOf(consumed.keySet());
+    }
+}
