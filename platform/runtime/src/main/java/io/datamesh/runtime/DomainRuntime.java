@@ -126,6 +126,18 @@ public final class DomainRuntime implements AutoCloseable {
                 : java.util.Optional.of("http://127.0.0.1:" + httpServer.getPort());
     }
 
+    /** The input partitions this instance processes now (its active tasks' partitions). */
+    public java.util.Set<org.apache.kafka.common.TopicPartition> activePartitions() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return java.util.Set.of();
+        }
+        java.util.Set<org.apache.kafka.common.TopicPartition> out = new java.util.TreeSet<>(
+                java.util.Comparator.comparing(org.apache.kafka.common.TopicPartition::topic).thenComparing(org.apache.kafka.common.TopicPartition::partition));
+        s.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> out.addAll(task.topicPartitions())));
+        return out;
+    }
+
     /** What this instance read and published. */
     public ProductMetrics products() {
         return products;

@@ -3,10 +3,9 @@ package io.datamesh.sdk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.ServiceLoader;
 
 /**
- * Build step of a domain's module: finds its {@link DomainDefinition} (through
+ * Build step of a domain's module: finds its {@link DomainDefinition} (named in the module's
  * {@code META-INF/services}), declares it and writes {@link DomainManifest#PATH} into the classes
  * folder, so the jar carries its manifest. Usage: {@code ManifestWriter <classes folder>}.
  */
@@ -19,12 +18,18 @@ public final class ManifestWriter {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: ManifestWriter <classes folder>");
         }
-        List<DomainDefinition> definitions = ServiceLoader.load(DomainDefinition.class).stream().map(ServiceLoader.Provider::get).toList();
-        if (definitions.size() != 1) {
-            throw new IllegalStateException("a domain jar declares exactly one DomainDefinition in META-INF/services/"
-                    + DomainDefinition.class.getName() + ", found " + definitions.size());
+        // The module's own services file, not every one on the classpath (a consumer domain's tests may
+        // have the domains it reads on theirs).
+        Path services = Path.of(args[0]).resolve("META-INF/services/" + DomainDefinition.class.getName());
+        if (!Files.isRegularFile(services)) {
+            throw new IllegalStateException("a domain module names its DomainDefinition in " + services);
         }
-        DomainDefinition definition = definitions.get(0);
+        List<String> classes = Files.readAllLines(services).stream().map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        if (classes.size() != 1) {
+            throw new IllegalStateException("a domain jar declares exactly one DomainDefinition in " + services + ", found " + classes);
+        }
+        DomainDefinition definition = (DomainDefinition) Class.forName(classes.get(0)).getDeclaredConstructor().newInstance();
         DomainManifest manifest = DomainManifest.of(Domain.of(definition), definition.getClass());
         Path out = Path.of(args[0]).resolve(DomainManifest.PATH);
         Files.createDirectories(out.getParent());
