@@ -26,11 +26,14 @@ final class DevPlatform implements AutoCloseable {
         this.components = List.copyOf(components);
     }
 
-    /** The local platform: broker, then schema registry. Later components join here. */
-    static DevPlatform standard(DevSettings settings) {
+    /** The local platform: broker, schema registry, the demo domains and their demo data (unless {@code demo} is off). */
+    static DevPlatform standard(DevSettings settings, boolean demo) {
         KafkaComponent kafka = new KafkaComponent(settings);
         RegistryComponent registry = new RegistryComponent(settings, kafka);
-        return new DevPlatform(List.of(kafka, registry));
+        if (!demo) {
+            return new DevPlatform(List.of(kafka, registry));
+        }
+        return new DevPlatform(List.of(kafka, registry, new DomainsComponent(settings, kafka, registry), new DemoGenerator(kafka)));
     }
 
     /**

@@ -40,6 +40,9 @@ public final class MeshDev implements Callable<Integer> {
             description = "Schema registry HTTP port (default: ${DEFAULT-VALUE}; 0 = free).")
     int registryPort;
 
+    @Option(names = "--no-demo", description = "Start only the broker and the registry: no demo domains, no demo data.")
+    boolean noDemo;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public static void main(String[] args) {
@@ -55,7 +58,7 @@ public final class MeshDev implements Callable<Integer> {
         // Read by logback.xml before the first logger is used, so the log lands under --home.
         System.setProperty("mesh.home", home.toAbsolutePath().toString());
         DevSettings settings = new DevSettings(home.toAbsolutePath().normalize(), kafkaPort, controllerPort, registryPort);
-        DevPlatform platform = DevPlatform.standard(settings);
+        DevPlatform platform = DevPlatform.standard(settings, !noDemo);
         PrintWriter out = new PrintWriter(System.out, true);
         try {
             platform.start();

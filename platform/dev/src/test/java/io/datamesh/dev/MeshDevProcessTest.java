@@ -66,7 +66,9 @@ class MeshDevProcessTest {
         assertThat(first.awaitLine(MeshDev.READY_LINE, START_TIMEOUT)).isTrue();
         assertThat(first.output()).anySatisfy(l -> assertThat(l).startsWith("Kafka broker (KRaft)").contains("127.0.0.1:" + kafkaPort));
         assertThat(first.output()).anySatisfy(l -> assertThat(l).startsWith("schema registry").contains("http://127.0.0.1:" + registryPort));
-        assertThat(httpGet("http://127.0.0.1:" + registryPort + "/subjects")).isEqualTo("[]");
+        assertThat(httpGet("http://127.0.0.1:" + registryPort + "/subjects")).contains("\"orders.product.orders.v1-value\"",
+                "\"sales.product.pizzas-sold.v1-value\"");
+        assertThat(first.output()).anySatisfy(l -> assertThat(l).startsWith("domain sales").contains("/metrics"));
 
         String bootstrap = "127.0.0.1:" + kafkaPort;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -74,6 +76,7 @@ class MeshDevProcessTest {
         }
         produce(bootstrap, "smoke.raw.hello", "hello mesh");
         assertThat(consume(bootstrap, "smoke.raw.hello", 1)).containsExactly("hello mesh");
+        assertThat(consume(bootstrap, "sales.product.pizzas-sold.v1", 1)).as("demo data flows through orders into sales").isNotEmpty();
 
         stop(first);
         assertThat(canBind(kafkaPort)).as("Kafka port free after stop").isTrue();

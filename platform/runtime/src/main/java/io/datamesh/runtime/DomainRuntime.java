@@ -113,7 +113,7 @@ public final class DomainRuntime implements AutoCloseable {
     private void startHttp(int port, RuntimeStatus status, io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
         http = io.micronaut.context.ApplicationContext.builder()
                 .properties(Map.of("micronaut.server.host", "127.0.0.1", "micronaut.server.port", port,
-                        "micronaut.application.name", "mesh-runtime-" + domain.name()))
+                        "micronaut.application.name", "mesh-runtime-" + domain.name(), "mesh.service", "runtime"))
                 .singletons(status, registry, deadLetters)
                 .start();
         httpServer = http.getBean(io.micronaut.runtime.server.EmbeddedServer.class).start();
@@ -236,6 +236,7 @@ public final class DomainRuntime implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put("processing.exception.handler.global.enabled", true);
         p.put(DeadLetterCounts.CONFIG_KEY, deadLetters);
         p.put(ProductMetrics.CONFIG_KEY, products);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -12,6 +13,8 @@ import io.micronaut.http.annotation.Produces;
 import jakarta.inject.Inject;
 
 /** {@code /health} (liveness), {@code /ready} (readiness with reasons) and {@code /metrics} (Prometheus). */
+// Several Micronaut services may share a JVM (make run): each only takes its own routes.
+@Requires(property = "mesh.service", value = "runtime")
 @Controller
 public class RuntimeController {
 

@@ -136,7 +136,7 @@ public final class DomainTopology {
                             .withKeySerde(Serdes.String())
                             .withValueSerde(new VersionSerde<>(d.from().format().serde(sourceTopic), sourceTopic)));
         }
-        input.process(() -> new DeriveProcessor<>(store, d.from().format().serde(sourceTopic), d.product().format(), d.derivation(), productTopic),
+        input.process(() -> new DeriveProcessor<>(store, d.from().format().serde(sourceTopic), sourceTopic, d.product().format(), d.derivation(), productTopic),
                         Named.as(base + "-derive"), store)
                 .to(productTopic, Produced.with(Serdes.String(), d.product().format().serde(productTopic)).withName(base + "-sink"));
     }

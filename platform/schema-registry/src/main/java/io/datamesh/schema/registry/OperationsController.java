@@ -3,6 +3,7 @@ package io.datamesh.schema.registry;
 import java.util.Map;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -10,6 +11,8 @@ import io.micronaut.http.annotation.Produces;
 import jakarta.inject.Inject;
 
 /** {@code /health} (the store answers) and {@code /metrics} (Prometheus text format). */
+// Several Micronaut services may share a JVM (make run): each only takes its own routes.
+@Requires(property = "mesh.service", value = "registry")
 @Controller
 public class OperationsController {
 

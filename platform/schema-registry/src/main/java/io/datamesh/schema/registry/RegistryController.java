@@ -3,6 +3,7 @@ package io.datamesh.schema.registry;
 import java.util.List;
 import java.util.Map;
 
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
@@ -20,6 +21,8 @@ import jakarta.inject.Inject;
  * Confluent's Schema Registry REST API. Thin: every answer comes from {@link SchemaRegistryService};
  * errors are {@link RegistryException}s that {@link RegistryErrors} turns into Confluent's bodies.
  */
+// Several Micronaut services may share a JVM (make run): each only takes its own routes.
+@Requires(property = "mesh.service", value = "registry")
 @Controller
 @Produces({RegistryController.V1, RegistryController.V0, RegistryController.JSON})
 @Consumes({RegistryController.V1, RegistryController.V0, RegistryController.JSON, "application/octet-stream"})

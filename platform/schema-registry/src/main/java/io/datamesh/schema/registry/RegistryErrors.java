@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.micronaut.http.HttpRequest;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * Every error as Confluent's body {@code {"error_code": N, "message": "..."}}: the registry's own,
  * and Micronaut's (unknown route, wrong method or content type, body too large). Never a stack trace.
  */
+// Several Micronaut services may share a JVM (make run): each only takes its own routes.
+@Requires(property = "mesh.service", value = "registry")
 @Controller
 public class RegistryErrors {
 

@@ -3,6 +3,7 @@ package io.datamesh.schema.registry;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Timer;
+import io.micronaut.context.annotation.Requires;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;
@@ -14,6 +15,8 @@ import io.micronaut.web.router.UriRouteMatch;
 import jakarta.inject.Inject;
 
 /** Times every request: {@code mesh.registry.requests{method, route, status}} with a latency histogram. */
+// Several Micronaut services may share a JVM (make run): each only takes its own routes.
+@Requires(property = "mesh.service", value = "registry")
 @ServerFilter("/**")
 public class RequestMetrics {
 

@@ -35,6 +35,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         try {
             Map<String, Object> props = new HashMap<>();
             props.put("micronaut.application.name", "mesh-schema-registry");
+            props.put("mesh.service", "registry");
             props.put("micronaut.server.host", config.host());
             props.put("micronaut.server.port", config.port());
             props.put("micronaut.server.max-request-size", config.maxRequestBytes());

@@ -41,9 +41,15 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
     private final String productTopic;
     private io.datamesh.sdk.ProductMetrics metrics;
 
-    public DeriveProcessor(String storeName, Serde<ProductRecord<P>> sourceSerde, ProductFormat<Q> format, Derivation<P, Q> derivation,
-                           String productTopic) {
+    private final String sourceTopic;
+
+    /**
+     * @param sourceTopic the source product's topic: its registered subject is what the history store writes under
+     */
+    public DeriveProcessor(String storeName, Serde<ProductRecord<P>> sourceSerde, String sourceTopic, ProductFormat<Q> format,
+                           Derivation<P, Q> derivation, String productTopic) {
         this.productTopic = productTopic;
+        this.sourceTopic = sourceTopic;
         this.storeName = storeName;
         this.sourceSerde = sourceSerde;
         this.format = format;
@@ -54,7 +60,7 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
     public void init(ProcessorContext<String, ProductRecord<Q>> context) {
         this.context = context;
         KeyValueStore<Bytes, byte[]> store = context.getStateStore(storeName);
-        this.history = new BitemporalStore<>(store, sourceSerde, storeName);
+        this.history = new BitemporalStore<>(store, sourceSerde, sourceTopic);
         this.metrics = io.datamesh.sdk.ProductMetrics.from(context.appConfigs());
     }
 

@@ -55,14 +55,24 @@ public final class DomainTestDriver implements AutoCloseable {
         this.driver = new TopologyTestDriver(DomainTopology.build(domain), props);
     }
 
-    /** A driver for {@code definition} with a fresh in-memory registry. */
+    /**
+     * A driver for {@code definition} with a fresh in-memory registry, set up as the runtime deploys:
+     * the product schemas are registered under their subjects first and nothing registers itself on
+     * the fly, so a record written under a subject that deployment would not register fails here too.
+     */
     public static DomainTestDriver of(DomainDefinition definition) {
-        return new DomainTestDriver(Domain.of(definition, new InMemorySchemaRegistryClient(), true));
+        return of(definition, new InMemorySchemaRegistryClient());
     }
 
     /** A driver sharing {@code registry} with other drivers (one domain reading another's products). */
     public static DomainTestDriver of(DomainDefinition definition, InMemorySchemaRegistryClient registry) {
-        return new DomainTestDriver(Domain.of(definition, registry, true));
+        Domain domain = Domain.of(definition, registry, false);
+        for (Domain.Product<?> p : domain.products()) {
+            if (p.format() instanceof io.datamesh.sdk.record.AvroProductFormat<?, ?> avro) {
+                registry.register(p.topic().value() + "-value", avro.schema());
+            }
+        }
+        return new DomainTestDriver(domain);
     }
 
     public Domain domain() {

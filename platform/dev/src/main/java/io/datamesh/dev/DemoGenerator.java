@@ -1,0 +1,147 @@
+package io.datamesh.dev;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.datamesh.sdk.record.SourceHeaders;
+import io.datamesh.sdk.record.SourcePosition;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Demo data until the real sources (CDC, bus bridge, collector) feed the raw topics: every second
+ * a few pizzerias take orders (Debezium-style change events, some refunded later), bake pizzas (bus
+ * messages through the heat shelf), write off stock and get clicks. Source positions grow with the
+ * wall clock, so a restarted `make run` continues where it stopped instead of replaying.
+ */
+final class DemoGenerator implements DevComponent {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoGenerator.class);
+    private static final List<String> PIZZERIAS = List.of("napoli-1", "roma-2", "milano-3");
+    private static final List<String> PIZZAS = List.of("margherita", "marinara", "diavola", "capricciosa", "quattro-formaggi");
+
+    private final KafkaComponent kafka;
+    private final Clock clock = Clock.systemUTC();
+    private final Random random = new Random();
+    private ScheduledExecutorService scheduler;
+    private KafkaProducer<String, String> producer;
+    private long sequence;
+
+    DemoGenerator(KafkaComponent kafka) {
+        this.kafka = kafka;
+    }
+
+    @Override
+    public String name() {
+        return "demo-generator";
+    }
+
+    @Override
+    public List<PortClaim> ports() {
+        return List.of();
+    }
+
+    @Override
+    public void start() {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.broker().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-generator");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+    }
+
+    private void tick() {
+        try {
+            Instant now = clock.instant();
+            String pizzeria = PIZZERIAS.get(random.nextInt(PIZZERIAS.size()));
+            String order = "o" + now.toEpochMilli();
+            int lines = 1 + random.nextInt(3);
+            cdc("orders.raw.orders", order, "c", "{\"id\":\"" + order + "\",\"pizzeria_id\":\"" + pizzeria + "\",\"customer_id\":\"c"
+                    + random.nextInt(500) + "\",\"status\":\"PLACED\",\"placed_at\":\"" + now + "\",\"total\":\"" + (8.5 * lines) + "0\",\"updated_at\":\"" + now + "\"}", now);
+            boolean refund = random.nextInt(10) == 0;
+            for (int l = 1; l <= lines; l++) {
+                String row = line(order, l, pizzeria, now, false, now);
+                cdc("orders.raw.order-lines", order, "c", row, now);
+                bus("kitchen.raw.pizza-events", order + "-" + l, order, pizzeria, "ORDERED", now);
+                bus("kitchen.raw.pizza-events", order + "-" + l, order, pizzeria, "ON_HEAT_SHELF", now.plusSeconds(600));
+                bus("kitchen.raw.pizza-events", order + "-" + l, order, pizzeria, "PICKED_UP", now.plusSeconds(600 + 30 + random.nextInt(300)));
+                if (refund && l == 1) {
+                    cdc("orders.raw.order-lines", order, "u", line(order, l, pizzeria, now, true, now.plusSeconds(1)), now.plusSeconds(1));
+                }
+            }
+            String session = "s" + (now.getEpochSecond() / 30);
+            send("clickstream.raw.clicks", session, "{\"click_id\":\"k" + now.toEpochMilli() + "\",\"session_id\":\"" + session + "\",\"at\":\"" + now
+                    + "\",\"type\":\"page_view\",\"url\":\"/menu\"}", now, SourcePosition.click("demo-collector", "k" + now.toEpochMilli()));
+            if (random.nextInt(5) == 0) {
+                String id = "w" + now.toEpochMilli();
+                cdc("inventory.raw.write-offs", id, "c", "{\"id\":\"" + id + "\",\"pizzeria_id\":\"" + pizzeria + "\",\"product_id\":\"mozzarella\","
+                        + "\"quantity\":\"0.250\",\"unit\":\"kg\",\"reason\":\"SPOILED\",\"written_off_at\":\"" + now + "\"}", now);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Demo generator could not write: {}", e.getMessage());
+        }
+    }
+
+    private static String line(String order, int l, String pizzeria, Instant placed, boolean refunded, Instant updated) {
+        return "{\"order_id\":\"" + order + "\",\"line_no\":" + l + ",\"pizzeria_id\":\"" + pizzeria + "\",\"product_id\":\""
+                + PIZZAS.get((int) (Math.abs(order.hashCode() + l) % PIZZAS.size())) + "\",\"quantity\":1,\"unit_price\":\"8.50\",\"placed_at\":\""
+                + placed + "\",\"refunded\":" + refunded + ",\"updated_at\":\"" + updated + "\"}";
+    }
+
+    private void cdc(String topic, String key, String op, String row, Instant committedAt) {
+        String event = "{\"op\":\"" + op + "\",\"before\":null,\"after\":" + row + "}";
+        // Positions grow with the clock: a restarted demo continues instead of replaying.
+        long position = clock.millis() * 1000 + (sequence++ % 1000);
+        send(topic, key, event, committedAt, SourcePosition.cdc("demo-db", "mariadb-bin.000001", position, 0, null));
+    }
+
+    private void bus(String topic, String pizza, String order, String pizzeria, String stage, Instant at) {
+        String message = "{\"pizza_id\":\"" + pizza + "\",\"order_id\":\"" + order + "\",\"pizzeria_id\":\"" + pizzeria + "\",\"stage\":\""
+                + stage + "\",\"at\":\"" + at + "\"}";
+        send(topic, pizza, message, clock.instant(), SourcePosition.bus("kitchen.pizza-events", pizza + ":" + stage));
+    }
+
+    private void send(String topic, String key, String value, Instant recordedAt, SourcePosition position) {
+        ProducerRecord<String, String> r = new ProducerRecord<>(topic, key, value);
+        SourceHeaders.write(r.headers(), recordedAt, position);
+        producer.send(r, (m, e) -> {
+            if (e != null) {
+                log.warn("Demo record to {} failed: {}", topic, e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+        return List.of(new Endpoint("demo data", "orders, kitchen, inventory, clickstream raw topics",
+                "a few orders, pizzas, write-offs and clicks every second until the real sources are connected"));
+    }
+
+    @Override
+    public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+}
