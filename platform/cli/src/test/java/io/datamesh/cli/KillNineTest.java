@@ -1,0 +1,157 @@
+package io.datamesh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import io.datamesh.apps.orders.OrdersDomain;
+import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
+import io.datamesh.schema.registry.RegistryConfig;
+import io.datamesh.schema.registry.SchemaRegistryServer;
+import io.datamesh.sdk.record.SourceHeaders;
+import io.datamesh.sdk.record.SourcePosition;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The orders jar deployed with {@code mesh run} as a separate process, killed with SIGKILL in the
+ * middle of a stream and started again: every source position is published exactly once.
+ */
+class KillNineTest {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.perClass();
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @Test
+    void aKilledInstanceRestartsAndEveryPositionIsPublishedOnce() throws Exception {
+        try (SchemaRegistryServer registry = SchemaRegistryServer.start(RegistryConfig.from(Map.of(
+                RegistryConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(), RegistryConfig.PORT, 0)))) {
+            Path jar = ordersJar();
+            Process first = meshRun(jar, registry.url());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                    new StringSerializer(), new StringSerializer())) {
+                awaitTopic("orders.raw.order-lines");
+                send(producer, 0, 1500);
+                awaitAtLeast(300);
+                first.destroyForcibly(); // SIGKILL: no commit, no leave-group, no goodbye
+                first.waitFor();
+                send(producer, 1500, 3000);
+                Process second = meshRun(jar, registry.url());
+                assertThat(second.isAlive()).isTrue();
+                List<String> positions = awaitAtLeast(3000);
+                assertThat(positions).hasSize(3000);
+                assertThat(new HashSet<>(positions)).hasSize(3000);
+            }
+        } finally {
+            for (Process p : processes) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+        }
+    }
+
+    private Process meshRun(Path jar, String registryUrl) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), Mesh.class.getName(), "run",
+                jar.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--registry", registryUrl,
+                "--state-dir", dir.resolve("state").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("mesh-run-" + processes.size() + ".log").toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    private static void send(KafkaProducer<String, String> producer, int from, int to) {
+        Instant t = Instant.parse("2018-07-08T10:00:00Z");
+        for (int i = from; i < to; i++) {
+            String row = "{\"order_id\":\"o" + i + "\",\"line_no\":1,\"pizzeria_id\":\"42\",\"product_id\":\"margherita\",\"quantity\":1,"
+                    + "\"unit_price\":\"8.50\",\"placed_at\":\"" + t.plusSeconds(i) + "\",\"refunded\":false}";
+            ProducerRecord<String, String> r = new ProducerRecord<>("orders.raw.order-lines", "o" + i,
+                    "{\"op\":\"c\",\"before\":null,\"after\":" + row + "}");
+            SourceHeaders.write(r.headers(), t.plusSeconds(i), SourcePosition.cdc("orders-db", "mariadb-bin.000001", i, 0, null));
+            producer.send(r);
+        }
+        producer.flush();
+    }
+
+    private static void awaitTopic(String topic) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        try (var admin = KAFKA.broker().admin()) {
+            while (true) {
+                try {
+                    if (admin.listTopics().names().get().contains(topic)) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // broker busy: poll again
+                }
+                assertThat(System.nanoTime()).as("topic " + topic + " created by mesh run within 120 s").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** Source positions of every committed product record, once at least {@code n} are there (or the deadline passed). */
+    private static List<String> awaitAtLeast(int n) {
+        List<String> positions = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.GROUP_ID_CONFIG, "kill9-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of("orders.product.order-lines.v1"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            while (positions.size() < n && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    positions.add(r.key() == null ? "?" : new String(r.key()));
+                }
+            }
+            long extra = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < extra) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> positions.add(new String(r.key())));
+            }
+        }
+        return positions;
+    }
+
+    private Path ordersJar() throws IOException, URISyntaxException {
+        Path location = Path.of(OrdersDomain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isRegularFile(location)) {
+            return location;
+        }
+        Path jar = dir.resolve("orders.jar");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(location)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                zip.putNextEntry(new ZipEntry(location.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, zip);
+                zip.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+}
