@@ -94,6 +94,8 @@ class DlqCommandTest {
             assertThat(fixed.deadLetters().total()).isZero();
         }
         assertThat(mesh("topics", "--bootstrap-servers", bootstrap)).contains("dlqtest", "product", "dlqtest.product.orders.v1", "dlq");
+        assertThat(mesh("tail", "dlqtest.raw.orders", "--bootstrap-servers", bootstrap, "--registry", "http://127.0.0.1:1"))
+                .contains("{\"partition\":0,\"offset\":1,\"key\":\"o2\",\"value\":\"calzone\"}");
     }
 
     private static void produce(String key, String value, long binlog) throws Exception {
