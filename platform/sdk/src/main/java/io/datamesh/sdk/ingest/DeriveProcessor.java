@@ -35,8 +35,6 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
     private final Derivation<P, Q> derivation;
     private ProcessorContext<String, ProductRecord<Q>> context;
     private BitemporalStore<ProductRecord<P>> history;
-    /** The input whose derivation is running: its recordedAt and source position stamp the outputs. */
-    private Version<ProductRecord<P>> current;
 
     private final String productTopic;
     private io.datamesh.sdk.ProductMetrics metrics;
@@ -77,8 +75,7 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
         }
         List<ProductRecord<P>> past = history.history(group, HistoryOrder.VALID).stream()
                 .map(Version::value).filter(java.util.Objects::nonNull).toList();
-        current = v;
-        Collector out = new Collector();
+        CheckedEmitter<Q> out = new CheckedEmitter<>("derivation");
         try {
             derivation.derive(v.value(), past, out);
         } catch (PoisonRecordException e) {
@@ -86,37 +83,11 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
         } catch (Exception e) {
             throw new PoisonRecordException(Stage.MAP, "derivation failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
-        for (ProductRecord<Q> r : out.records) {
+        for (CheckedEmitter.Emitted<Q> e : out.emitted()) {
+            ProductRecord<Q> r = new ProductRecord<>(e.key(), e.validFrom(), v.recordedAt(), e.operation(), v.value().source(),
+                    ContentHash.of(format, e.payload()), e.payload());
             context.forward(new Record<>(r.key(), r, r.recordedAt().toEpochMilli()));
             metrics.published(productTopic, r.recordedAt());
-        }
-    }
-
-    private final class Collector implements Emitter<Q> {
-        private final List<ProductRecord<Q>> records = new ArrayList<>();
-
-        @Override
-        public void upsert(String key, Instant validFrom, Q payload) {
-            add(key, validFrom, Operation.UPSERT, payload);
-        }
-
-        @Override
-        public void delete(String key, Instant validFrom) {
-            add(key, validFrom, Operation.DELETE, null);
-        }
-
-        @Override
-        public void correct(String key, Instant validFrom, Q payload) {
-            add(key, validFrom, Operation.CORRECTION, payload);
-        }
-
-        private void add(String key, Instant validFrom, Operation op, Q payload) {
-            if (key == null || key.isEmpty() || validFrom == null || (op.hasValue() && payload == null)) {
-                throw new PoisonRecordException(Stage.MAP, "derivation emitted a record without key, valid time or payload");
-            }
-            Version<ProductRecord<P>> cause = current;
-            records.add(new ProductRecord<>(key, validFrom, cause.recordedAt(), op, cause.value().source(),
-                    ContentHash.of(format, payload), payload));
         }
     }
 }

@@ -82,7 +82,7 @@ public final class IngestProcessor<R, P> implements Processor<String, R, String,
         if (record.value() == null) {
             throw new PoisonRecordException(Stage.DESERIALIZE, "raw record without a value (tombstone) at " + position);
         }
-        Collector<P> out = new Collector<>();
+        CheckedEmitter<P> out = new CheckedEmitter<>("mapping");
         try {
             mapping.map(new RawRecord<>(record.key(), record.value(), recordedAt, position, record.headers()), out);
         } catch (PoisonRecordException e) {
@@ -96,47 +96,11 @@ public final class IngestProcessor<R, P> implements Processor<String, R, String,
         if (recordedAt.isAfter(newestRecordedAt)) {
             newestRecordedAt = recordedAt;
         }
-        for (Emitted<P> e : out.emitted) {
-            ProductRecord<P> product = new ProductRecord<>(e.key, e.validFrom, recordedAt, e.operation, position,
-                    ContentHash.of(format, e.payload), e.payload);
-            context.forward(new Record<>(e.key, product, recordedAt.toEpochMilli()));
+        for (CheckedEmitter.Emitted<P> e : out.emitted()) {
+            ProductRecord<P> product = new ProductRecord<>(e.key(), e.validFrom(), recordedAt, e.operation(), position,
+                    ContentHash.of(format, e.payload()), e.payload());
+            context.forward(new Record<>(e.key(), product, recordedAt.toEpochMilli()));
             metrics.published(productTopic, recordedAt);
-        }
-    }
-
-    private record Emitted<P>(String key, Instant validFrom, Operation operation, P payload) {
-    }
-
-    /** Collects a mapping's outputs and checks each, so that one bad output rejects the whole input. */
-    private static final class Collector<P> implements Emitter<P> {
-        private final List<Emitted<P>> emitted = new ArrayList<>();
-
-        @Override
-        public void upsert(String key, Instant validFrom, P payload) {
-            add(key, validFrom, Operation.UPSERT, payload);
-        }
-
-        @Override
-        public void delete(String key, Instant validFrom) {
-            add(key, validFrom, Operation.DELETE, null);
-        }
-
-        @Override
-        public void correct(String key, Instant validFrom, P payload) {
-            add(key, validFrom, Operation.CORRECTION, payload);
-        }
-
-        private void add(String key, Instant validFrom, Operation op, P payload) {
-            if (key == null || key.isEmpty()) {
-                throw new PoisonRecordException(Stage.MAP, "mapping emitted a record without an entity key");
-            }
-            if (validFrom == null) {
-                throw new PoisonRecordException(Stage.MAP, "mapping emitted entity " + key + " without a valid time");
-            }
-            if (op.hasValue() && payload == null) {
-                throw new PoisonRecordException(Stage.MAP, "mapping emitted entity " + key + " without a payload");
-            }
-            emitted.add(new Emitted<>(key, validFrom, op, payload));
         }
     }
 }
