@@ -92,7 +92,7 @@ public final class DomainRuntime implements AutoCloseable {
                 report.drifts().forEach(d -> log.warn("Domain {} topic differs from conventions: {}", domain.name(), d));
             }
         }
-        KafkaStreams s = new KafkaStreams(DomainTopology.build(domain), streamsProperties());
+        KafkaStreams s = new KafkaStreams(DomainTopology.build(domain, settings.maxRecordBytes()), streamsProperties());
         s.setUncaughtExceptionHandler(e -> {
             log.error("Stream thread of domain {} failed; replacing it", domain.name(), e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -240,7 +240,9 @@ public final class DomainRuntime implements AutoCloseable {
         p.put(DeadLetterCounts.CONFIG_KEY, deadLetters);
         p.put(ProductMetrics.CONFIG_KEY, products);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), settings.maxRecordBytes());
+        // Product values over maxRecordBytes are refused at serialization (a dead letter); the producer's
+        // own limit leaves room for key, headers and batch overhead so it never trips on them.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), settings.maxRecordBytes() + 64 * 1024);
         settings.applicationServer().ifPresent(s -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s));
         p.putAll(settings.streamsOverrides());
         Properties props = new Properties();

@@ -48,17 +48,28 @@ public final class DomainTopology {
     public static final Duration REPLAY_WINDOW = Duration.ofDays(7);
 
     private final Domain domain;
+    private final int maxRecordBytes;
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Map<String, KStream<String, ?>> raws = new HashMap<>();
     private final Map<String, KStream<String, ?>> versions = new HashMap<>();
 
-    private DomainTopology(Domain domain) {
+    private DomainTopology(Domain domain, int maxRecordBytes) {
         this.domain = domain;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
-    /** The topology of {@code domain}. */
+    /** The topology of {@code domain}, without a size limit on product records. */
     public static Topology build(Domain domain) {
-        return new DomainTopology(domain).build();
+        return build(domain, Integer.MAX_VALUE);
+    }
+
+    /** The topology of {@code domain}; a product record over {@code maxRecordBytes} is a dead letter. */
+    public static Topology build(Domain domain, int maxRecordBytes) {
+        return new DomainTopology(domain, maxRecordBytes).build();
+    }
+
+    private <P> org.apache.kafka.common.serialization.Serde<ProductRecord<P>> sinkSerde(ProductFormat<P> format, String topic) {
+        return new io.datamesh.sdk.ingest.SizeLimitedSerde<>(format.serde(topic), maxRecordBytes);
     }
 
     private Topology build() {
@@ -95,7 +106,7 @@ public final class DomainTopology {
         raw(mapped.raw())
                 .process(() -> new IngestProcessor<>(mapped.mapping(), product.format(), positions, REPLAY_WINDOW, productTopic),
                         Named.as(base + "-ingest"), positions)
-                .to(productTopic, Produced.with(Serdes.String(), product.format().serde(productTopic)).withName(base + "-sink"));
+                .to(productTopic, Produced.with(Serdes.String(), sinkSerde(product.format(), productTopic)).withName(base + "-sink"));
     }
 
     @SuppressWarnings("unchecked")
@@ -138,7 +149,7 @@ public final class DomainTopology {
         }
         input.process(() -> new DeriveProcessor<>(store, d.from().format().serde(sourceTopic), sourceTopic, d.product().format(), d.derivation(), productTopic),
                         Named.as(base + "-derive"), store)
-                .to(productTopic, Produced.with(Serdes.String(), d.product().format().serde(productTopic)).withName(base + "-sink"));
+                .to(productTopic, Produced.with(Serdes.String(), sinkSerde(d.product().format(), productTopic)).withName(base + "-sink"));
     }
 
     private <P, C, A, Q> void aggregate(Domain.Aggregate<P, C, A, Q> a) {
@@ -150,7 +161,7 @@ public final class DomainTopology {
         String productTopic = a.published().topic().value();
         BitemporalAggregates.aggregate(builder, versions(a.of()), definition)
                 .process(() -> new AggregatePublisher<>(a.published().format(), a.toPayload(), productTopic), Named.as(a.name() + "-publish"))
-                .to(productTopic, Produced.with(Serdes.String(), a.published().format().serde(productTopic))
+                .to(productTopic, Produced.with(Serdes.String(), sinkSerde(a.published().format(), productTopic))
                         .withName(a.name() + "-sink"));
     }
 }

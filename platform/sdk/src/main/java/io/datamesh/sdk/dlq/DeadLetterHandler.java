@@ -53,6 +53,12 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (notTheRecordsFault(exception)) {
+            // E.g. a producer in an error state: Kafka Streams recovers the task; no record is to blame.
+            log.warn("Processing error not caused by a record source={}-{}@{}: {}", context.topic(), context.partition(),
+                    context.offset(), exception.toString());
+            return ProcessingExceptionHandler.Response.fail();
+        }
         Stage stage = exception instanceof PoisonRecordException p ? p.stage() : Stage.MAP;
         return ProcessingExceptionHandler.Response.resume(List.of(
                 deadLetter(context, stage, exception, context.sourceRawKey(), context.sourceRawValue())));
@@ -82,6 +88,21 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
                 context.offset(), actualStage.tag(), reason);
         return DeadLetters.of(dlqTopic, key, value, context.headers(), actualStage, reason, exception,
                 context.topic(), context.partition(), context.offset(), context.processorNodeId(), clock.instant());
+    }
+
+    /** Kafka's own failures (not serialization) say nothing about the record being processed. */
+    static boolean notTheRecordsFault(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof PoisonRecordException || t instanceof org.apache.kafka.common.errors.SerializationException) {
+                return false;
+            }
+        }
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.KafkaException && !(t instanceof org.apache.kafka.streams.errors.StreamsException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
