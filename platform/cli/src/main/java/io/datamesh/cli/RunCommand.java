@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a domain's jar: check it, register its schemas, run it until stopped.")
 final class RunCommand implements Callable<Integer> {
 
+    /** Exit code when a second signal forces the stop. */
+    static final int EXIT_FORCED = 130;
+
     @Parameters(index = "0", paramLabel = "JAR", description = "The domain's jar (built under streams-apps/).")
     Path jar;
 
@@ -51,15 +54,27 @@ final class RunCommand implements Callable<Integer> {
             DomainJar.registerSchemas(domain, client);
             Path state = stateDir != null ? stateDir : Path.of(".mesh", "state", domain.name() + "-" + instance);
             DomainRuntime runtime = DomainRuntime.of(domain, RuntimeSettings.builder(bootstrap, state).httpPort(httpPort).build()).start();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                runtime.close();
-                spec.commandLine().getOut().println("mesh: domain " + domain.name() + " stopped");
-                stopped.countDown();
-            }, "mesh-run-shutdown"));
+            CountDownLatch stopRequested = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+            sun.misc.SignalHandler onSignal = signal -> {
+                if (signals.incrementAndGet() > 1) {
+                    // A second SIGTERM or Ctrl-C: the operator does not want to wait for the commit.
+                    spec.commandLine().getOut().println("mesh: forced stop");
+                    spec.commandLine().getOut().flush();
+                    Runtime.getRuntime().halt(EXIT_FORCED);
+                }
+                stopRequested.countDown();
+            };
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), onSignal);
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), onSignal);
             spec.commandLine().getOut().println("mesh: domain " + domain.name() + " running (" + domain.applicationId() + "), products "
                     + domain.products().stream().map(p -> p.topic().value()).toList() + ", metrics at " + runtime.httpUrl().orElse("-") + "/metrics");
-            stopped.await();
+            spec.commandLine().getOut().flush();
+            stopRequested.await();
+            spec.commandLine().getOut().println("mesh: stopping domain " + domain.name() + " (commit, leave the group)");
+            spec.commandLine().getOut().flush();
+            runtime.close();
+            spec.commandLine().getOut().println("mesh: domain " + domain.name() + " stopped");
             return 0;
         }
     }

@@ -77,11 +77,53 @@ class KillNineTest {
         }
     }
 
+    @Test
+    void sigtermCommitsAndExitsZeroAndASecondSignalForces() throws Exception {
+        try (SchemaRegistryServer registry = SchemaRegistryServer.start(RegistryConfig.from(Map.of(
+                RegistryConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(), RegistryConfig.PORT, 0)))) {
+            Path jar = ordersJar();
+            Process graceful = meshRun(jar, registry.url());
+            awaitLog(processes.size() - 1, "running");
+            graceful.toHandle().destroy(); // SIGTERM
+            assertThat(graceful.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(graceful.exitValue()).isZero();
+            assertThat(Files.readString(dir.resolve("mesh-run-" + (processes.size() - 1) + ".log"))).contains("mesh: domain orders stopped");
+
+            Process impatient = meshRun(jar, registry.url());
+            awaitLog(processes.size() - 1, "running");
+            impatient.toHandle().destroy();
+            impatient.toHandle().destroy(); // the operator insists
+            assertThat(impatient.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // The second signal may land after the graceful stop already finished: then it exited 0.
+            String log = Files.readString(dir.resolve("mesh-run-" + (processes.size() - 1) + ".log"));
+            if (impatient.exitValue() == RunCommand.EXIT_FORCED) {
+                assertThat(log).contains("mesh: forced stop");
+            } else {
+                assertThat(impatient.exitValue()).isZero();
+                assertThat(log).contains("mesh: domain orders stopped");
+            }
+        } finally {
+            for (Process p : processes) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+        }
+    }
+
+    private void awaitLog(int index, String text) throws Exception {
+        Path log = dir.resolve("mesh-run-" + index + ".log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!(Files.exists(log) && Files.readString(log).contains(text))) {
+            assertThat(System.nanoTime()).as("'" + text + "' in " + log).isLessThan(deadline);
+            Thread.sleep(100); // polls a child process's log, not Kafka
+        }
+    }
+
     private Process meshRun(Path jar, String registryUrl) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), Mesh.class.getName(), "run",
                 jar.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--registry", registryUrl,
-                "--state-dir", dir.resolve("state").toString())
+                "--state-dir", dir.resolve("state").toString(), "--http-port", "0")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mesh-run-" + processes.size() + ".log").toFile()).start();
         processes.add(p);
         return p;
