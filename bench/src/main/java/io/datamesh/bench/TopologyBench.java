@@ -46,7 +46,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 final class TopologyBench implements Bench {
 
-    enum Mode { STATELESS_ALO, STATELESS_EOS, VIEW_ALO }
+    enum Mode { STATELESS_ALO, STATELESS_EOS, VIEW_ALO, RUNTIME }
 
     private static final int PARTITIONS = 3;
     private final Mode mode;
@@ -64,6 +64,7 @@ final class TopologyBench implements Bench {
             case STATELESS_ALO -> "topology-alo";
             case STATELESS_EOS -> "topology-eos";
             case VIEW_ALO -> "topology-view";
+            case RUNTIME -> "runtime";
         };
     }
 
@@ -85,6 +86,17 @@ final class TopologyBench implements Bench {
         }
         long bytes = fill(raw);
         Path state = Files.createTempDirectory("bench-topology-");
+        if (mode == Mode.RUNTIME) {
+            // The domain deployed by the platform's runtime: topics checked, exactly-once, DLQ handlers, metrics.
+            long start = System.nanoTime();
+            try (io.datamesh.runtime.DomainRuntime runtime = io.datamesh.runtime.DomainRuntime.of(domain,
+                    io.datamesh.runtime.RuntimeSettings.builder(context.kafka().bootstrapServers(), state).build()).start()) {
+                awaitCommitted(product);
+                return Sample.throughput(count, bytes, System.nanoTime() - start);
+            } finally {
+                deleteTree(state);
+            }
+        }
         KafkaStreams streams = new KafkaStreams(DomainTopology.build(domain), props(domain, state));
         long start = System.nanoTime();
         try {
@@ -94,10 +106,14 @@ final class TopologyBench implements Bench {
         } finally {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
-            try (Stream<Path> paths = Files.walk(state)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            deleteTree(state);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
