@@ -125,13 +125,14 @@ final class KafkaSchemaStore implements AutoCloseable {
                 } catch (ProducerFencedException | InvalidProducerEpochException e) {
                     // Another instance became the writer: catch up with what it wrote and decide again.
                     closeProducer();
-                    if (attempt >= 10) {
-                        throw new RegistryException(500, 50001, "Error while storing: another registry instance keeps taking the writer role");
-                    }
-                    backoff(attempt);
+                    retryOrGiveUp(attempt, "another registry instance keeps taking the writer role");
                 } catch (ExecutionException | TimeoutException | KafkaException e) {
+                    // The transaction did not commit (or we cannot tell): decide again on the caught-up
+                    // state with a fresh writer. A decision is idempotent, so a commit that did land is
+                    // found on the retry and answered, never written twice.
+                    log.warn("Schema write attempt {} failed, retrying: {}", attempt, e.toString());
                     closeProducer();
-                    throw new RegistryException(500, 50001, "Error while storing in " + config.topic() + ": " + e.getMessage());
+                    retryOrGiveUp(attempt, "Error while storing in " + config.topic() + ": " + e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new RegistryException(500, 50001, "Interrupted while storing");
@@ -311,6 +312,13 @@ final class KafkaSchemaStore implements AutoCloseable {
             }
             producer = null;
         }
+    }
+
+    private static void retryOrGiveUp(int attempt, String message) {
+        if (attempt >= 10) {
+            throw new RegistryException(500, 50001, message);
+        }
+        backoff(attempt);
     }
 
     private static void backoff(int attempt) {
