@@ -76,7 +76,7 @@ class DlqCommandTest {
             produce("o1", "margherita", 1);
             produce("o2", "calzone", 2);
             produce("o3", "diavola", 3);
-            awaitTrue(() -> broken.deadLetters().total() == 1);
+            awaitTrue(() -> broken.deadLetters().total() == 1 && broken.products().publishedCount("dlqtest.product.orders.v1") == 2);
         }
         assertThat(count("dlqtest.product.orders.v1")).isEqualTo(2);
 
