@@ -56,15 +56,31 @@ final class TailCommand implements Callable<Integer> {
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
-            partitions.forEach(p -> consumer.seek(p, Math.max(begin.get(p), end.get(p) - last)));
-            do {
+            // Exactly-once topics hold a transaction marker after each commit: look back further than
+            // -n and keep the last n records of each partition.
+            partitions.forEach(p -> consumer.seek(p, Math.max(begin.get(p), end.get(p) - 3L * last - 2)));
+            Map<Integer, java.util.ArrayDeque<ConsumerRecord<byte[], byte[]>>> latest = new java.util.TreeMap<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    spec.commandLine().getOut().println("{\"partition\":" + r.partition() + ",\"offset\":" + r.offset() + ",\"key\":"
-                            + quote(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8)) + ",\"value\":" + render(avro, r.value()) + "}");
+                    java.util.ArrayDeque<ConsumerRecord<byte[], byte[]>> q = latest.computeIfAbsent(r.partition(), k -> new java.util.ArrayDeque<>());
+                    q.addLast(r);
+                    if (q.size() > last) {
+                        q.removeFirst();
+                    }
                 }
-            } while (follow || partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)));
+            }
+            latest.values().forEach(q -> q.forEach(r -> print(avro, r)));
+            while (follow) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> print(avro, r));
+            }
         }
         return 0;
+    }
+
+    private void print(MeshAvroDeserializer<GenericRecord> avro, ConsumerRecord<byte[], byte[]> r) {
+        spec.commandLine().getOut().println("{\"partition\":" + r.partition() + ",\"offset\":" + r.offset() + ",\"key\":"
+                + quote(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8)) + ",\"value\":" + render(avro, r.value()) + "}");
+        spec.commandLine().getOut().flush();
     }
 
     private String render(MeshAvroDeserializer<GenericRecord> avro, byte[] value) {
