@@ -43,6 +43,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "0", description = "Port of /health, /ready and /metrics (default: a free one).")
     int httpPort;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Kafka Streams setting for this instance, e.g. "
+            + "--set num.stream.threads=2 or --set consumer.session.timeout.ms=10000 (repeatable).")
+    java.util.Map<String, String> streamsSettings = new java.util.LinkedHashMap<>();
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -53,7 +57,8 @@ final class RunCommand implements Callable<Integer> {
             Domain domain = domainJar.declare(client, false);
             DomainJar.registerSchemas(domain, client);
             Path state = stateDir != null ? stateDir : Path.of(".mesh", "state", domain.name() + "-" + instance);
-            DomainRuntime runtime = DomainRuntime.of(domain, RuntimeSettings.builder(bootstrap, state).httpPort(httpPort).build()).start();
+            DomainRuntime runtime = DomainRuntime.of(domain, RuntimeSettings.builder(bootstrap, state).httpPort(httpPort)
+                    .streamsOverrides(java.util.Map.copyOf(streamsSettings)).build()).start();
             CountDownLatch stopRequested = new CountDownLatch(1);
             java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
             sun.misc.SignalHandler onSignal = signal -> {

@@ -24,7 +24,6 @@ import io.datamesh.sdk.record.SourcePosition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -99,7 +98,7 @@ class DlqCommandTest {
     }
 
     private static void produce(String key, String value, long binlog) throws Exception {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(KAFKA.producerConfig(),
                 new StringSerializer(), new StringSerializer())) {
             ProducerRecord<String, String> r = new ProducerRecord<>("dlqtest.raw.orders", 0, key, value);
             SourceHeaders.write(r.headers(), Instant.parse("2018-07-08T10:00:00Z").plusSeconds(binlog),

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import io.datamesh.sdk.record.SourceHeaders;
 import io.datamesh.sdk.record.SourcePosition;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -53,8 +52,8 @@ final class DemoGenerator implements DevComponent {
 
     @Override
     public void start() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.broker().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+        // The domains have just created the raw topics: one request in flight (see EmbeddedKafka#producerConfig).
+        producer = new KafkaProducer<>(kafka.broker().producerConfig(), new StringSerializer(), new StringSerializer());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-generator");
             t.setDaemon(true);

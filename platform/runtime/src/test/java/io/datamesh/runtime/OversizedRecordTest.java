@@ -16,7 +16,6 @@ import io.datamesh.sdk.dlq.Stage;
 import io.datamesh.sdk.record.SourceHeaders;
 import io.datamesh.sdk.record.SourcePosition;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -50,7 +49,7 @@ class OversizedRecordTest {
     void aRecordOverTheLimitGoesToTheDlqAndProcessingGoesOn() throws Exception {
         try (DomainRuntime runtime = DomainRuntime.of(new NotesDomain(),
                 RuntimeSettings.builder(KAFKA.bootstrapServers(), state).maxRecordBytes(4096).build()).start()) {
-            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(KAFKA.producerConfig(),
                     new StringSerializer(), new StringSerializer())) {
                 int i = 0;
                 for (String value : new String[] {"short", "x".repeat(20_000), "also short"}) {

@@ -17,7 +17,6 @@ import io.datamesh.sdk.ShopDomain;
 import io.datamesh.sdk.record.SourceHeaders;
 import io.datamesh.sdk.record.SourcePosition;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,7 @@ class RuntimeHttpTest {
             assertThat(get(base + "/ready").statusCode()).as("running, nothing published yet").isEqualTo(200);
 
             Instant recordedAt = Instant.now().minus(Duration.ofHours(1)); // a source an hour behind
-            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(KAFKA.producerConfig(),
                     new StringSerializer(), new StringSerializer())) {
                 for (int i = 0; i < 3; i++) {
                     String value = i == 1 ? "garbage" : "o" + i + "|42|2|2018-07-08T10:00:00Z|PLACED";

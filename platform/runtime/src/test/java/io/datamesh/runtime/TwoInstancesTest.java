@@ -21,7 +21,6 @@ import io.datamesh.sdk.record.SourcePosition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -81,7 +80,7 @@ class TwoInstancesTest {
     }
 
     private static void produce(int from, int to) throws Exception {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(KAFKA.producerConfig(),
                 new StringSerializer(), new StringSerializer())) {
             for (int i = from; i < to; i++) {
                 ProducerRecord<String, String> r = new ProducerRecord<>("pair.raw.orders", "o" + i, "order " + i);

@@ -26,6 +26,7 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -133,6 +134,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** A new admin client on this broker; the caller closes it. */
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /**
+     * Settings for a producer that writes to topics someone else has just created: acks=all,
+     * idempotent, and one request in flight per connection. With more in flight, a batch that
+     * reaches a partition before the broker has applied its creation is refused as
+     * NOT_LEADER_OR_FOLLOWER, the next batch is accepted, and every retry of the first then fails
+     * with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout: its records are lost
+     * (KAFKA-15591, fixed on the broker after 4.3). Add serializers or more settings to a copy.
+     */
+    public Map<String, Object> producerConfig() {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     }
 
     /** Stops the server, waits for it to finish, and deletes a temporary data folder. */

@@ -69,6 +69,11 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAll
         return broker().bootstrapServers();
     }
 
+    /** Shortcut for {@code broker().producerConfig()}. */
+    public java.util.Map<String, Object> producerConfig() {
+        return broker().producerConfig();
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         if (shared) {
