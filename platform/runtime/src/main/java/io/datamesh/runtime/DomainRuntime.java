@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,8 @@ import io.datamesh.sdk.DomainTopology;
 import io.datamesh.sdk.ProductMetrics;
 import io.datamesh.sdk.dlq.DeadLetterCounts;
 import io.datamesh.sdk.dlq.DeadLetterHandler;
+import io.datamesh.runtime.query.Forwarder;
+import io.datamesh.runtime.query.QueryService;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.topics.ProvisionReport;
 import io.datamesh.topics.TopicProvisioner;
@@ -36,6 +39,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -58,6 +62,8 @@ public final class DomainRuntime implements AutoCloseable {
     private volatile KafkaStreams streams;
     private io.micronaut.context.ApplicationContext http;
     private io.micronaut.runtime.server.EmbeddedServer httpServer;
+    private volatile HostInfo self;
+    private final Map<String, Integer> partitionCounts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DomainRuntime(Domain domain, RuntimeSettings settings) {
         this.domain = domain;
@@ -92,38 +98,78 @@ public final class DomainRuntime implements AutoCloseable {
                 report.drifts().forEach(d -> log.warn("Domain {} topic differs from conventions: {}", domain.name(), d));
             }
         }
-        KafkaStreams s = new KafkaStreams(DomainTopology.build(domain, settings.maxRecordBytes()), streamsProperties());
+        RuntimeStatus status = new RuntimeStatus(domain, products, this::state, java.time.Clock.systemUTC());
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        // HTTP first: its port is the instance's application.server, which Streams tells the other instances.
+        Optional<String> applicationServer = settings.applicationServer();
+        if (settings.httpPort().isPresent()) {
+            int port = startHttp(settings.httpPort().get(), status, registry);
+            applicationServer = Optional.of(applicationServer.orElse(settings.advertisedHost() + ":" + port));
+            this.self = HostInfo.buildFromEndpoint(applicationServer.get());
+        }
+        KafkaStreams s = new KafkaStreams(DomainTopology.build(domain, settings.maxRecordBytes()), streamsProperties(applicationServer));
         s.setUncaughtExceptionHandler(e -> {
             log.error("Stream thread of domain {} failed; replacing it", domain.name(), e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams = s;
-        RuntimeStatus status = new RuntimeStatus(domain, products, this::state, java.time.Clock.systemUTC());
-        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
-                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
         RuntimeMetrics.bind(registry, domain, s, products, deadLetters, status);
+        streams = s;
         s.start();
-        settings.httpPort().ifPresent(port -> startHttp(port, status, registry));
         awaitRunning(s);
         log.info("Domain running domain={} applicationId={} products={}", domain.name(), domain.applicationId(),
                 domain.products().stream().map(p -> p.topic().value()).toList());
         return this;
     }
 
-    private void startHttp(int port, RuntimeStatus status, io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
+    private int startHttp(int port, RuntimeStatus status, io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
+        int bound = port == 0 ? freePort() : port;
+        HostInfo me = HostInfo.buildFromEndpoint(settings.applicationServer().orElse(settings.advertisedHost() + ":" + bound));
+        QueryService queries = new QueryService(domain, () -> streams, me,
+                new Forwarder(Duration.ofSeconds(2), Duration.ofSeconds(15)), java.time.Clock.systemUTC(),
+                this::partitions, status::freshness);
         http = io.micronaut.context.ApplicationContext.builder()
-                .properties(Map.of("micronaut.server.host", "127.0.0.1", "micronaut.server.port", port,
+                .properties(Map.of("micronaut.server.host", settings.bindHost(), "micronaut.server.port", bound,
                         "micronaut.application.name", "mesh-runtime-" + domain.name(), "mesh.service", "runtime"))
-                .singletons(status, registry, deadLetters)
+                .singletons(status, registry, deadLetters, queries)
                 .start();
         httpServer = http.getBean(io.micronaut.runtime.server.EmbeddedServer.class).start();
         log.info("Domain HTTP domain={} url={}", domain.name(), httpServer.getURL());
+        return httpServer.getPort();
     }
 
-    /** Base URL of /health, /ready and /metrics, when the runtime serves HTTP. */
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new RuntimeStartException("no free port for the domain's HTTP server: " + e.getMessage(), e);
+        }
+    }
+
+    /** Partitions of a topic (cached: partitions are only ever added, and a runtime restarts for that). */
+    private int partitions(String topic) {
+        return partitionCounts.computeIfAbsent(topic, t -> {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+                return admin.describeTopics(Set.of(t)).allTopicNames().get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .get(t).partitions().size();
+            } catch (ExecutionException | TimeoutException e) {
+                throw io.datamesh.runtime.query.QueryException.unavailable("cannot read the partitions of " + t + ": " + e.getMessage(), 5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw io.datamesh.runtime.query.QueryException.unavailable("interrupted", 1);
+            }
+        });
+    }
+
+    /** Base URL of the query API, /health, /ready and /metrics, when the runtime serves HTTP. */
     public java.util.Optional<String> httpUrl() {
         return httpServer == null ? java.util.Optional.empty()
-                : java.util.Optional.of("http://127.0.0.1:" + httpServer.getPort());
+                : java.util.Optional.of("http://" + (self == null ? "127.0.0.1" : self.host()) + ":" + httpServer.getPort());
+    }
+
+    /** This instance's {@code application.server}, what the other instances forward queries to; empty without HTTP. */
+    public java.util.Optional<HostInfo> applicationServer() {
+        return java.util.Optional.ofNullable(self);
     }
 
     /** The input partitions this instance processes now (its active tasks' partitions). */
@@ -221,7 +267,7 @@ public final class DomainRuntime implements AutoCloseable {
         }
     }
 
-    private Properties streamsProperties() {
+    private Properties streamsProperties(Optional<String> applicationServer) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, domain.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -243,7 +289,7 @@ public final class DomainRuntime implements AutoCloseable {
         // Product values over maxRecordBytes are refused at serialization (a dead letter); the producer's
         // own limit leaves room for key, headers and batch overhead so it never trips on them.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), settings.maxRecordBytes() + 64 * 1024);
-        settings.applicationServer().ifPresent(s -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s));
+        applicationServer.ifPresent(s -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s));
         p.putAll(settings.streamsOverrides());
         Properties props = new Properties();
         props.putAll(p);

@@ -22,11 +22,14 @@ import io.datamesh.topics.TopicSettings;
  * @param startTimeout how long start-up and shutdown may take
  * @param applicationServer {@code host:port} this instance serves queries on, for routing
  * @param streamsOverrides any Kafka Streams setting, applied last
- * @param httpPort port of /health, /ready and /metrics (0 = a free one); empty = no HTTP server
+ * @param httpPort port of the query API, /health, /ready and /metrics (0 = a free one); empty = no HTTP server
+ * @param bindHost address the HTTP server listens on (default 127.0.0.1; 0.0.0.0 in a container)
+ * @param advertisedHost host the other instances reach this one on (default 127.0.0.1; the pod's IP in Kubernetes)
  */
 public record RuntimeSettings(String bootstrapServers, Path stateDir, TopicSettings topics, Duration commitInterval,
                               int threads, int standbyReplicas, int maxRecordBytes, Duration startTimeout,
-                              Optional<String> applicationServer, Map<String, Object> streamsOverrides, Optional<Integer> httpPort) {
+                              Optional<String> applicationServer, Map<String, Object> streamsOverrides, Optional<Integer> httpPort,
+                              String bindHost, String advertisedHost) {
 
     public RuntimeSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -40,6 +43,8 @@ public record RuntimeSettings(String bootstrapServers, Path stateDir, TopicSetti
             throw new IllegalArgumentException("standbyReplicas must be at least 0, was " + standbyReplicas);
         }
         streamsOverrides = Map.copyOf(streamsOverrides);
+        Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(advertisedHost, "advertisedHost");
     }
 
     public static Builder builder(String bootstrapServers, Path stateDir) {
@@ -59,6 +64,8 @@ public record RuntimeSettings(String bootstrapServers, Path stateDir, TopicSetti
         private String applicationServer;
         private Map<String, Object> overrides = Map.of();
         private Integer httpPort;
+        private String bindHost = "127.0.0.1";
+        private String advertisedHost = "127.0.0.1";
 
         private Builder(String bootstrapServers, Path stateDir) {
             this.bootstrapServers = bootstrapServers;
@@ -105,15 +112,28 @@ public record RuntimeSettings(String bootstrapServers, Path stateDir, TopicSetti
             return this;
         }
 
-        /** Serves /health, /ready and /metrics on 127.0.0.1:{@code port} (0 = a free port). */
+        /** Serves the query API, /health, /ready and /metrics on {@code port} (0 = a free port). */
         public Builder httpPort(int port) {
             this.httpPort = port;
             return this;
         }
 
+        /** The address the HTTP server listens on, e.g. 0.0.0.0 in a container. */
+        public Builder bindHost(String host) {
+            this.bindHost = host;
+            return this;
+        }
+
+        /** The host other instances forward queries to, e.g. the pod's IP. */
+        public Builder advertisedHost(String host) {
+            this.advertisedHost = host;
+            return this;
+        }
+
         public RuntimeSettings build() {
             return new RuntimeSettings(bootstrapServers, stateDir, topics, commitInterval, threads, standbyReplicas,
-                    maxRecordBytes, startTimeout, Optional.ofNullable(applicationServer), overrides, Optional.ofNullable(httpPort));
+                    maxRecordBytes, startTimeout, Optional.ofNullable(applicationServer), overrides, Optional.ofNullable(httpPort),
+                    bindHost, advertisedHost);
         }
     }
 }

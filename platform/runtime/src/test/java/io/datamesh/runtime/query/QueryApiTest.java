@@ -1,0 +1,362 @@
+package io.datamesh.runtime.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datamesh.apps.orders.OrdersDomain;
+import io.datamesh.apps.sales.SalesDomain;
+import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
+import io.datamesh.runtime.DomainRuntime;
+import io.datamesh.runtime.RuntimeSettings;
+import io.datamesh.sdk.Domain;
+import io.datamesh.sdk.record.SourceHeaders;
+import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.serde.InMemorySchemaRegistryClient;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The query API of running {@code orders} and {@code sales} deployments, over HTTP: catalog, a key
+ * as of a time, history, paged ranges, aggregates with DESIGN's July-2018 story, the OpenAPI
+ * document, metrics, every kind of bad input, and a fuzz run that never gets a 5xx.
+ */
+class QueryApiTest {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.perClass();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Instant JUL_07 = Instant.parse("2018-07-07T15:00:00Z");
+    static final Instant JUL_08_LUNCH = Instant.parse("2018-07-08T10:30:00Z");
+    static final Instant JUL_08_DINNER = Instant.parse("2018-07-08T19:00:00Z");
+    static final Instant JUL_10 = Instant.parse("2018-07-10T09:15:00Z");
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static Path state;
+    static DomainRuntime orders;
+    static DomainRuntime sales;
+    static long binlog = 100;
+
+    @BeforeAll
+    static void deploy() throws Exception {
+        state = Files.createTempDirectory("query-api");
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        orders = DomainRuntime.of(Domain.of(new OrdersDomain(), registry, true), settings("orders")).start();
+        sales = DomainRuntime.of(Domain.of(new SalesDomain(), registry, true), settings("sales")).start();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerConfig(), new StringSerializer(), new StringSerializer())) {
+            order(producer, "o1", "42", JUL_08_LUNCH, "25.50");
+            order(producer, "o2", "42", JUL_08_DINNER, "25.50");
+            order(producer, "o3", "7", JUL_08_DINNER, "34.00");
+            line(producer, "c", "o1", 1, "42", 2, false, JUL_08_LUNCH, JUL_08_LUNCH);
+            line(producer, "c", "o1", 2, "42", 1, false, JUL_08_LUNCH, JUL_08_LUNCH);
+            line(producer, "c", "o2", 1, "42", 3, false, JUL_08_DINNER, JUL_08_DINNER);
+            line(producer, "c", "o3", 1, "7", 4, false, JUL_08_DINNER, JUL_08_DINNER);
+            for (int i = 0; i < 20; i++) {
+                line(producer, "c", String.format("p%02d", i), 1, "99", 1, false, JUL_07, JUL_07);
+            }
+            line(producer, "u", "o1", 2, "42", 1, true, JUL_08_LUNCH, JUL_10); // the refund, recorded on the 10th
+            producer.flush();
+        }
+        // Everything has flowed through both domains once the refund is in the day's bucket.
+        awaitStatus(200, "/domains/sales/aggregates/pizzas-sold-by-day?group=42&from=2018-07-08&to=2018-07-09", sales,
+                body -> body.path("buckets").path(0).path("value").path("pizzas").asLong() == 5);
+        awaitStatus(200, "/domains/orders/views/order-lines-by-id/keys?limit=1000", orders, body -> body.path("items").size() == 24);
+    }
+
+    @AfterAll
+    static void undeploy() throws Exception {
+        if (sales != null) {
+            sales.close();
+        }
+        if (orders != null) {
+            orders.close();
+        }
+        try (var files = Files.walk(state)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void theCatalogListsProductsSchemasViewsAndAggregates() throws Exception {
+        JsonNode all = get(orders, "/domains").body;
+        assertThat(all.isArray()).isTrue();
+        assertThat(all.get(0).path("name").asText()).isEqualTo("orders");
+
+        JsonNode domain = get(orders, "/domains/orders").body;
+        assertThat(domain.path("owner").asText()).isEqualTo("team-orders@pizza.example");
+        assertThat(domain.path("timeZone").asText()).isEqualTo("Europe/Rome");
+        assertThat(domain.path("products").findValuesAsText("topic")).containsExactly("orders.product.orders.v1", "orders.product.order-lines.v1");
+        JsonNode lines = domain.path("products").get(1);
+        assertThat(lines.path("schema").path("type").asText()).isEqualTo("record");
+        assertThat(lines.path("freshness").path("slo").asText()).isEqualTo("PT5M");
+        assertThat(domain.path("views").findValuesAsText("name")).containsExactly("orders-by-id", "order-lines-by-id");
+
+        JsonNode salesDomain = get(sales, "/domains/sales").body;
+        assertThat(salesDomain.path("aggregates").get(0).path("name").asText()).isEqualTo("pizzas-sold-by-day");
+        assertThat(salesDomain.path("aggregates").get(0).path("bucket").asText()).isEqualTo("DAY");
+        assertThat(salesDomain.path("consumes").get(0).asText()).isEqualTo("orders.product.order-lines.v1");
+    }
+
+    @Test
+    void aKeyAsOfATimeAnswersWhatWasKnownThen() throws Exception {
+        // o1#2 was refunded on the 10th: as known on the 9th it was a sale, as known now a refund.
+        Reply then = get(orders, "/domains/orders/views/order-lines-by-id/keys/o1%232?validAt=2018-07-08T12:00:00Z&knownAt=2018-07-09");
+        assertThat(then.status).isEqualTo(200);
+        JsonNode v = then.body.path("version");
+        assertThat(v.path("key").asText()).isEqualTo("o1#2");
+        assertThat(v.path("payload").path("refunded").asBoolean()).isFalse();
+        assertThat(v.path("payload").path("unitPrice").asText()).isEqualTo("8.50");
+        assertThat(v.path("recordedAt").asText()).isEqualTo(JUL_08_LUNCH.toString());
+        assertThat(v.path("validFrom").asText()).isEqualTo(JUL_08_LUNCH.toString());
+        assertThat(v.path("operation").asText()).isEqualTo("UPSERT");
+        assertThat(v.path("contentHash").asText()).hasSize(64);
+        assertThat(v.path("source").path("kind").asText()).isEqualTo("CDC");
+        assertThat(then.body.path("knownAt").asText()).isEqualTo("2018-07-09T21:59:59.999Z"); // the end of the 9th in Rome
+        assertThat(then.headers.firstValue(QueryService.SERVED_BY)).hasValue("active");
+
+        Reply now = get(orders, "/domains/orders/views/order-lines-by-id/keys/o1%232");
+        assertThat(now.body.path("version").path("payload").path("refunded").asBoolean()).isTrue();
+        assertThat(now.body.path("version").path("recordedAt").asText()).isEqualTo(JUL_10.toString());
+        assertThat(now.body.path("version").path("validFrom").asText()).isEqualTo(JUL_10.toString());
+        // The refund took effect on the 10th: at lunch on the 8th the line was a sale, even as known now.
+        Reply lunch = get(orders, "/domains/orders/views/order-lines-by-id/keys/o1%232?validAt=2018-07-08T12:00:00Z");
+        assertThat(lunch.body.path("version").path("payload").path("refunded").asBoolean()).isFalse();
+
+        Reply before = get(orders, "/domains/orders/views/order-lines-by-id/keys/o1%232?validAt=2018-07-01");
+        assertThat(before.status).isEqualTo(404);
+        assertThat(before.body.path("message").asText()).contains("no version valid at");
+
+        JsonNode order = get(orders, "/domains/orders/views/orders-by-id/keys/o3").body.path("version").path("payload");
+        assertThat(order.path("pizzeriaId").asText()).isEqualTo("7");
+        assertThat(order.path("status").asText()).isEqualTo("PLACED");
+        assertThat(order.path("total").asText()).isEqualTo("34.00");
+    }
+
+    @Test
+    void historyInBothOrders() throws Exception {
+        JsonNode valid = get(orders, "/domains/orders/views/order-lines-by-id/keys/o1%232/history").body;
+        assertThat(valid.path("versions")).hasSize(2);
+        JsonNode recorded = get(orders, "/domains/orders/views/order-lines-by-id/keys/o1%232/history?order=recorded").body;
+        assertThat(recorded.path("versions").findValuesAsText("recordedAt")).containsExactly(JUL_08_LUNCH.toString(), JUL_10.toString());
+        assertThat(get(orders, "/domains/orders/views/order-lines-by-id/keys/nobody/history").status).isEqualTo(404);
+    }
+
+    @Test
+    void aRangeIsPagedWithAContinuationTokenInKeyOrder() throws Exception {
+        List<String> keys = new ArrayList<>();
+        String next = null;
+        int pages = 0;
+        do {
+            Reply page = get(orders, "/domains/orders/views/order-lines-by-id/keys?limit=7" + (next == null ? "" : "&page=" + next));
+            assertThat(page.status).isEqualTo(200);
+            page.body.path("items").forEach(i -> keys.add(i.path("key").asText()));
+            next = page.body.path("next").isNull() ? null : page.body.path("next").asText();
+            pages++;
+        } while (next != null && pages < 10);
+        assertThat(pages).isEqualTo(4);
+        assertThat(keys).hasSize(24).isSorted().doesNotHaveDuplicates();
+
+        List<String> from = new ArrayList<>();
+        get(orders, "/domains/orders/views/order-lines-by-id/keys?from=o2&to=p03").body.path("items").forEach(i -> from.add(i.path("key").asText()));
+        assertThat(from).containsExactly("o2#1", "o3#1", "p00#1", "p01#1", "p02#1");
+
+        // As known on the 8th, the lines recorded on the 7th and 8th exist; nothing refunded yet.
+        JsonNode early = get(orders, "/domains/orders/views/order-lines-by-id/keys?knownAt=2018-07-08&limit=100").body;
+        assertThat(early.path("items")).hasSize(24);
+        assertThat(early.path("items").findValues("refunded")).noneMatch(JsonNode::asBoolean);
+        JsonNode beforeAll = get(orders, "/domains/orders/views/order-lines-by-id/keys?knownAt=2018-07-06").body;
+        assertThat(beforeAll.path("items")).isEmpty();
+        assertThat(beforeAll.path("next").isNull()).isTrue();
+    }
+
+    @Test
+    void theJuly2018StoryOverHttp() throws Exception {
+        String day = "/domains/sales/aggregates/pizzas-sold-by-day?group=42&from=2018-07-08&to=2018-07-09";
+        JsonNode asKnownOn9th = get(sales, day + "&knownAt=2018-07-09").body;
+        assertThat(asKnownOn9th.path("buckets")).hasSize(1);
+        JsonNode bucket = asKnownOn9th.path("buckets").get(0);
+        assertThat(bucket.path("bucket").asText()).isEqualTo("2018-07-08");
+        assertThat(bucket.path("start").asText()).isEqualTo("2018-07-07T22:00:00Z"); // midnight in Rome
+        assertThat(bucket.path("value").path("pizzas").asLong()).isEqualTo(6);
+        assertThat(bucket.path("value").path("revenue").asText()).isEqualTo("51.00");
+
+        JsonNode asKnownNow = get(sales, day).body.path("buckets").get(0);
+        assertThat(asKnownNow.path("value").path("pizzas").asLong()).isEqualTo(5);
+        assertThat(asKnownNow.path("value").path("revenue").asText()).isEqualTo("42.50");
+        assertThat(asKnownNow.path("recordedAt").asText()).isEqualTo(JUL_10.toString());
+
+        JsonNode week = get(sales, "/domains/sales/aggregates/pizzas-sold-by-day?group=99&from=2018-07-01&to=2018-07-31").body;
+        assertThat(week.path("buckets").findValuesAsText("bucket")).containsExactly("2018-07-07");
+        assertThat(get(sales, day.replace("group=42", "group=nobody")).body.path("buckets")).isEmpty();
+    }
+
+    @Test
+    void badInputIsAClearFourHundredNeverAFiveHundred() throws Exception {
+        Reply unknownDomain = get(orders, "/domains/nope");
+        assertThat(unknownDomain.status).isEqualTo(404);
+        assertThat(unknownDomain.body.path("available").get(0).asText()).isEqualTo("orders");
+
+        Reply unknownView = get(orders, "/domains/orders/views/nope/keys/o1");
+        assertThat(unknownView.status).isEqualTo(404);
+        assertThat(unknownView.body.path("available").toString()).contains("orders-by-id", "order-lines-by-id");
+
+        Reply unknownAggregate = get(sales, "/domains/sales/aggregates/nope?group=42&from=2018-07-08&to=2018-07-09");
+        assertThat(unknownAggregate.status).isEqualTo(404);
+        assertThat(unknownAggregate.body.path("available").toString()).contains("pizzas-sold-by-day");
+
+        expect400(orders, "/domains/orders/views/orders-by-id/keys/o1?validAt=yesterday", "validAt");
+        expect400(orders, "/domains/orders/views/orders-by-id/keys/o1?knownAt=2018-13-45", "knownAt");
+        expect400(orders, "/domains/orders/views/orders-by-id/keys/o1?knownAt=" + Instant.now().plus(Duration.ofDays(1)), "knownAt");
+        expect400(orders, "/domains/orders/views/orders-by-id/keys/o1/history?order=sideways", "order");
+        expect400(orders, "/domains/orders/views/orders-by-id/keys?limit=5000", "limit");
+        expect400(orders, "/domains/orders/views/orders-by-id/keys?limit=ten", "limit");
+        expect400(orders, "/domains/orders/views/orders-by-id/keys?page=not-a-token", "page");
+        expect400(orders, "/domains/orders/views/orders-by-id/keys/" + "k".repeat(2000), "key");
+        expect400(sales, "/domains/sales/aggregates/pizzas-sold-by-day?from=2018-07-08&to=2018-07-09", "group");
+        expect400(sales, "/domains/sales/aggregates/pizzas-sold-by-day?group=42&from=2018-07-09&to=2018-07-08", "to");
+        expect400(sales, "/domains/sales/aggregates/pizzas-sold-by-day?group=42&from=2015-01-01&to=2018-07-08", "to");
+        expect400(sales, "/domains/sales/aggregates/pizzas-sold-by-day?group=42&to=2018-07-08", "from");
+
+        Reply tooFar = get(sales, "/domains/sales/aggregates/pizzas-sold-by-day?group=42&from=2015-01-01&to=2018-07-08");
+        assertThat(tooFar.body.path("message").asText()).contains("1000");
+        Reply wrongMethod = send(orders, HttpRequest.newBuilder(URI.create(orders.httpUrl().orElseThrow() + "/domains"))
+                .DELETE().build());
+        assertThat(wrongMethod.status).isEqualTo(405);
+        assertThat(wrongMethod.body.path("message").asText()).contains("read-only");
+        Reply noRoute = get(orders, "/nowhere");
+        assertThat(noRoute.status).isEqualTo(404);
+        assertThat(noRoute.body.path("available").toString()).contains("/domains/{domain}/views/{view}/keys/{key}");
+    }
+
+    @Test
+    void theOpenApiDocumentNamesEveryRouteAndMetricsTimeEachEndpoint() throws Exception {
+        HttpResponse<String> doc = HTTP.send(HttpRequest.newBuilder(URI.create(orders.httpUrl().orElseThrow() + "/openapi.yml")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(doc.statusCode()).isEqualTo(200);
+        for (String route : QueryErrors.ROUTES) {
+            assertThat(doc.body()).contains("  " + route + ":");
+        }
+        get(orders, "/domains/orders/views/orders-by-id/keys/o1");
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(orders.httpUrl().orElseThrow() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("mesh_query_requests_seconds_bucket{caller=\"client\",route=\"/domains/{domain}/views/{view}/keys/{key}\","
+                + "served_by=\"active\",status=\"200\"");
+    }
+
+    @Test
+    void fuzzedRequestsNeverGetAFiveHundred() throws Exception {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        Random random = new Random(seed);
+        String[] segments = {"domains", "orders", "sales", "views", "orders-by-id", "order-lines-by-id", "keys", "history", "aggregates",
+            "pizzas-sold-by-day", "o1", "o1%232", "%00", "%ZZ", "%2F", "..", ".", "%F0%9F%8D%95", "", "%C3%28", "a%20b", "\u00e9", "keys;x"};
+        String[] params = {"validAt", "knownAt", "from", "to", "limit", "page", "group", "order", "x"};
+        String[] values = {"2018-07-08", "2018-07-08T10:00:00Z", "now", "-1", "0", "99999999999", "%00", "%ZZ", "recorded", "42", "",
+            "2018-07-08T10:00:00+25:00", "9999-12-31", "0000-01-01", "AAAA", "%E2%82%AC", "1e9", "2018-02-30"};
+        List<String> fives = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            StringBuilder path = new StringBuilder();
+            int depth = 1 + random.nextInt(7);
+            for (int d = 0; d < depth; d++) {
+                path.append('/').append(segments[random.nextInt(segments.length)]);
+            }
+            if (random.nextBoolean()) {
+                path.insert(0, "/domains/" + (random.nextBoolean() ? "orders" : "sales"));
+            }
+            int n = random.nextInt(4);
+            for (int p = 0; p < n; p++) {
+                path.append(p == 0 ? '?' : '&').append(params[random.nextInt(params.length)]).append('=').append(values[random.nextInt(values.length)]);
+            }
+            DomainRuntime target = random.nextBoolean() ? orders : sales;
+            int status;
+            try {
+                status = HTTP.send(HttpRequest.newBuilder(URI.create(target.httpUrl().orElseThrow() + path.toString().replace(" ", "%20"))).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode();
+            } catch (IllegalArgumentException e) {
+                continue; // not a URI the client can send at all
+            }
+            if (status >= 500) {
+                fives.add(status + " " + path);
+            }
+        }
+        assertThat(fives).as("5xx answers with fuzz.seed=" + seed).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    record Reply(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+    }
+
+    static Reply get(DomainRuntime runtime, String path) throws Exception {
+        return send(runtime, HttpRequest.newBuilder(URI.create(runtime.httpUrl().orElseThrow() + path)).GET().build());
+    }
+
+    static Reply send(DomainRuntime runtime, HttpRequest request) throws Exception {
+        HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).as(request.uri() + " answers JSON").startsWith("application/json");
+        return new Reply(r.statusCode(), JSON.readTree(r.body()), r.headers());
+    }
+
+    static void expect400(DomainRuntime runtime, String path, String parameter) throws Exception {
+        Reply r = get(runtime, path);
+        assertThat(r.status).as(path).isEqualTo(400);
+        assertThat(r.body.path("parameter").asText()).as(path).isEqualTo(parameter);
+        assertThat(r.body.path("message").asText()).as(path).isNotBlank();
+    }
+
+    static void awaitStatus(int status, String path, DomainRuntime runtime, java.util.function.Predicate<JsonNode> until) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Reply last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(runtime, path);
+            if (last.status == status && until.test(last.body)) {
+                return;
+            }
+            Thread.sleep(200); // the domains are still processing
+        }
+        throw new AssertionError("no " + status + " answer that satisfies the condition for " + path + " within 120 s; last: "
+                + (last == null ? "none" : last.status + " " + last.body));
+    }
+
+    static RuntimeSettings settings(String name) {
+        return RuntimeSettings.builder(KAFKA.bootstrapServers(), state.resolve(name)).httpPort(0).build();
+    }
+
+    static void order(KafkaProducer<String, String> producer, String id, String pizzeria, Instant placedAt, String total) {
+        String row = "{\"id\":\"" + id + "\",\"pizzeria_id\":\"" + pizzeria + "\",\"customer_id\":null,\"status\":\"placed\","
+                + "\"placed_at\":\"" + placedAt + "\",\"total\":\"" + total + "\"}";
+        send(producer, "orders.raw.orders", id, "{\"op\":\"c\",\"before\":null,\"after\":" + row + "}", placedAt);
+    }
+
+    static void line(KafkaProducer<String, String> producer, String op, String order, int lineNo, String pizzeria, int quantity,
+                     boolean refunded, Instant placedAt, Instant recordedAt) {
+        String row = "{\"order_id\":\"" + order + "\",\"line_no\":" + lineNo + ",\"pizzeria_id\":\"" + pizzeria + "\",\"product_id\":\"margherita\","
+                + "\"quantity\":" + quantity + ",\"unit_price\":\"8.50\",\"placed_at\":\"" + placedAt + "\",\"refunded\":" + refunded
+                + ",\"updated_at\":\"" + recordedAt + "\"}";
+        send(producer, "orders.raw.order-lines", order, "{\"op\":\"" + op + "\",\"before\":null,\"after\":" + row + "}", recordedAt);
+    }
+
+    static void send(KafkaProducer<String, String> producer, String topic, String key, String value, Instant recordedAt) {
+        ProducerRecord<String, String> r = new ProducerRecord<>(topic, key, value);
+        SourceHeaders.write(r.headers(), recordedAt, SourcePosition.cdc("orders-db", "mariadb-bin.000001", binlog++, 0, null));
+        producer.send(r);
+    }
+}
