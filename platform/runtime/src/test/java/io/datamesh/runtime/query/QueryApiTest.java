@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -248,6 +249,29 @@ class QueryApiTest {
     }
 
     @Test
+    void theRouterAnswersForEveryDomainAtOneAddress() throws Exception {
+        try (QueryRouter router = new QueryRouter(Map.of("orders", List.of(orders.httpUrl().orElseThrow()),
+                "sales", List.of("http://127.0.0.1:1", sales.httpUrl().orElseThrow()))).start("127.0.0.1", 0)) {
+            Reply all = get(router.url(), "/domains");
+            List<String> names = new ArrayList<>();
+            all.body.forEach(d -> names.add(d.path("name").asText()));
+            assertThat(names).containsExactlyInAnyOrder("orders", "sales");
+            Reply key = get(router.url(), "/domains/orders/views/order-lines-by-id/keys/o1%232?validAt=2018-07-08T12:00:00Z&knownAt=2018-07-09");
+            assertThat(key.status).isEqualTo(200);
+            assertThat(key.body.path("version").path("key").asText()).isEqualTo("o1#2");
+            assertThat(key.headers.firstValue(QueryService.SERVED_BY)).hasValue("active");
+            Reply day = get(router.url(), "/domains/sales/aggregates/pizzas-sold-by-day?group=42&from=2018-07-08&to=2018-07-09&knownAt=2018-07-09");
+            assertThat(day.body.path("buckets").get(0).path("value").path("pizzas").asLong()).isEqualTo(6); // past a dead first address
+            Reply unknown = get(router.url(), "/domains/nope/views/x/keys/y");
+            assertThat(unknown.status).isEqualTo(404);
+            assertThat(unknown.body.path("available").toString()).contains("orders", "sales");
+            Reply badTime = get(router.url(), "/domains/orders/views/orders-by-id/keys/o1?knownAt=soon");
+            assertThat(badTime.status).isEqualTo(400);
+            assertThat(badTime.body.path("parameter").asText()).isEqualTo("knownAt");
+        }
+    }
+
+    @Test
     void theOpenApiDocumentNamesEveryRouteAndMetricsTimeEachEndpoint() throws Exception {
         HttpResponse<String> doc = HTTP.send(HttpRequest.newBuilder(URI.create(orders.httpUrl().orElseThrow() + "/openapi.yml")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -306,7 +330,11 @@ class QueryApiTest {
     }
 
     static Reply get(DomainRuntime runtime, String path) throws Exception {
-        return send(runtime, HttpRequest.newBuilder(URI.create(runtime.httpUrl().orElseThrow() + path)).GET().build());
+        return get(runtime.httpUrl().orElseThrow(), path);
+    }
+
+    static Reply get(String baseUrl, String path) throws Exception {
+        return send(null, HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
     }
 
     static Reply send(DomainRuntime runtime, HttpRequest request) throws Exception {

@@ -1,0 +1,107 @@
+package io.datamesh.runtime.query;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One address for the query API of all domains: {@code /domains} lists every domain's catalog,
+ * and {@code /domains/{d}/…} goes on, unchanged, to an instance of domain {@code d} (the first
+ * that answers; the instance forwards within its domain to the key's owner). Stateless: run as
+ * many as you like.
+ */
+public final class QueryRouter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QueryRouter.class);
+
+    private final Map<String, List<String>> domains;
+    private final Forwarder forwarder;
+    private final ObjectMapper json = new ObjectMapper();
+    private ApplicationContext context;
+    private EmbeddedServer server;
+
+    /** @param domains base URLs of each domain's instances, e.g. {@code orders -> [http://10.0.0.7:8080]} */
+    public QueryRouter(Map<String, List<String>> domains) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        domains.forEach((d, urls) -> copy.put(d, List.copyOf(urls)));
+        this.domains = java.util.Collections.unmodifiableMap(copy);
+        this.forwarder = new Forwarder(Duration.ofSeconds(2), Duration.ofSeconds(30));
+    }
+
+    /** Starts the HTTP server on {@code host:port} (0 = a free port). */
+    public QueryRouter start(String host, int port) {
+        context = ApplicationContext.builder()
+                .properties(Map.of("micronaut.server.host", host, "micronaut.server.port", port,
+                        "micronaut.application.name", "mesh-query-router", "mesh.service", "router"))
+                .singletons(this)
+                .start();
+        server = context.getBean(EmbeddedServer.class).start();
+        log.info("Query router url={} domains={}", url(), domains.keySet());
+        return this;
+    }
+
+    /** Base URL of the running router. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
+    /** The domains this router knows. */
+    public Map<String, List<String>> domains() {
+        return domains;
+    }
+
+    /** Every domain's catalog entry; a domain none of whose instances answers is listed as unreachable. */
+    Answer catalog() {
+        List<Object> out = new ArrayList<>();
+        for (String d : domains.keySet()) {
+            try {
+                Answer a = forward(d, "/domains/" + QueryService.encode(d));
+                out.add(a.status() == 200 ? json.readValue(a.json(), Object.class)
+                        : Map.of("name", d, "state", "UNAVAILABLE", "status", a.status()));
+            } catch (IOException | QueryException e) {
+                out.add(Map.of("name", d, "state", "UNREACHABLE", "instances", domains.get(d)));
+            }
+        }
+        try {
+            return new Answer(200, Map.of(), json.writeValueAsString(out));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends {@code pathAndQuery} to the first instance of {@code domain} that answers. */
+    Answer forward(String domain, String pathAndQuery) throws IOException {
+        List<String> urls = domains.get(domain);
+        if (urls == null) {
+            throw QueryException.unknown("domain", domain, domains.keySet());
+        }
+        IOException last = null;
+        for (String url : urls) {
+            try {
+                return forwarder.get(url, pathAndQuery, Map.of());
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw QueryException.unavailable("no instance of domain " + domain + " answers (" + urls + "): "
+                + (last == null ? "none configured" : last.getMessage()), 5);
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop();
+            context.close();
+            server = null;
+        }
+    }
+}
