@@ -26,14 +26,15 @@ final class DevPlatform implements AutoCloseable {
         this.components = List.copyOf(components);
     }
 
-    /** The local platform: broker, schema registry, the demo domains and their demo data (unless {@code demo} is off). */
+    /** The local platform: broker, schema registry, the demo domains, their query router and demo data (unless {@code demo} is off). */
     static DevPlatform standard(DevSettings settings, boolean demo) {
         KafkaComponent kafka = new KafkaComponent(settings);
         RegistryComponent registry = new RegistryComponent(settings, kafka);
         if (!demo) {
             return new DevPlatform(List.of(kafka, registry));
         }
-        return new DevPlatform(List.of(kafka, registry, new DomainsComponent(settings, kafka, registry), new DemoGenerator(kafka)));
+        DomainsComponent domains = new DomainsComponent(settings, kafka, registry);
+        return new DevPlatform(List.of(kafka, registry, domains, new RouterComponent(settings, domains), new DemoGenerator(kafka)));
     }
 
     /**

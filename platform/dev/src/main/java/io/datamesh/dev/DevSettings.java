@@ -10,14 +10,16 @@ import java.util.Objects;
  * @param kafkaPort client port of the dev broker (DESIGN: 9092)
  * @param controllerPort KRaft controller port of the dev broker
  * @param registryPort HTTP port of the schema registry (DESIGN: 8081)
+ * @param queryPort HTTP port of the query router over all domains (DESIGN: 8080)
  */
-record DevSettings(Path home, int kafkaPort, int controllerPort, int registryPort) {
+record DevSettings(Path home, int kafkaPort, int controllerPort, int registryPort, int queryPort) {
 
     DevSettings {
         Objects.requireNonNull(home, "home");
         checkPort("--kafka-port", kafkaPort);
         checkPort("--controller-port", controllerPort);
         checkPort("--registry-port", registryPort);
+        checkPort("--query-port", queryPort);
         if (kafkaPort == controllerPort && kafkaPort != 0) {
             throw new IllegalArgumentException("--kafka-port and --controller-port must differ, both are " + kafkaPort);
         }

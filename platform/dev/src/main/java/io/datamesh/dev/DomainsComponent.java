@@ -2,6 +2,7 @@ package io.datamesh.dev;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.datamesh.apps.clickstream.ClickstreamDomain;
 import io.datamesh.apps.inventory.InventoryDomain;
@@ -57,6 +58,13 @@ final class DomainsComponent implements DevComponent {
             runtimes.add(DomainRuntime.of(domain, RuntimeSettings.builder(kafka.broker().bootstrapServers(),
                     settings.home().resolve("state").resolve(domain.name())).httpPort(0).build()).start());
         }
+    }
+
+    /** The running domains' query API addresses, for the router. */
+    Map<String, List<String>> queryUrls() {
+        Map<String, List<String>> urls = new java.util.LinkedHashMap<>();
+        runtimes.forEach(r -> urls.put(r.domain().name(), List.of(r.httpUrl().orElseThrow())));
+        return urls;
     }
 
     @Override

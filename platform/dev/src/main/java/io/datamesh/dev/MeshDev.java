@@ -40,6 +40,10 @@ public final class MeshDev implements Callable<Integer> {
             description = "Schema registry HTTP port (default: ${DEFAULT-VALUE}; 0 = free).")
     int registryPort;
 
+    @Option(names = "--query-port", defaultValue = "8080",
+            description = "Query API of all domains (default: ${DEFAULT-VALUE}; 0 = free).")
+    int queryPort;
+
     @Option(names = "--no-demo", description = "Start only the broker and the registry: no demo domains, no demo data.")
     boolean noDemo;
 
@@ -57,7 +61,7 @@ public final class MeshDev implements Callable<Integer> {
     public Integer call() throws Exception {
         // Read by logback.xml before the first logger is used, so the log lands under --home.
         System.setProperty("mesh.home", home.toAbsolutePath().toString());
-        DevSettings settings = new DevSettings(home.toAbsolutePath().normalize(), kafkaPort, controllerPort, registryPort);
+        DevSettings settings = new DevSettings(home.toAbsolutePath().normalize(), kafkaPort, controllerPort, registryPort, queryPort);
         DevPlatform platform = DevPlatform.standard(settings, !noDemo);
         PrintWriter out = new PrintWriter(System.out, true);
         try {

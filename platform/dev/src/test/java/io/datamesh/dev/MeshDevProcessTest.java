@@ -61,8 +61,9 @@ class MeshDevProcessTest {
         int kafkaPort = freePort();
         int controllerPort = freePort();
         int registryPort = freePort();
+        int queryPort = freePort();
 
-        DevProcess first = start(kafkaPort, controllerPort, registryPort);
+        DevProcess first = start(kafkaPort, controllerPort, registryPort, queryPort);
         assertThat(first.awaitLine(MeshDev.READY_LINE, START_TIMEOUT)).isTrue();
         assertThat(first.output()).anySatisfy(l -> assertThat(l).startsWith("Kafka broker (KRaft)").contains("127.0.0.1:" + kafkaPort));
         assertThat(first.output()).anySatisfy(l -> assertThat(l).startsWith("schema registry").contains("http://127.0.0.1:" + registryPort));
@@ -77,15 +78,23 @@ class MeshDevProcessTest {
         produce(bootstrap, "smoke.raw.hello", "hello mesh");
         assertThat(consume(bootstrap, "smoke.raw.hello", 1)).containsExactly("hello mesh");
         assertThat(consume(bootstrap, "sales.product.pizzas-sold.v1", 1)).as("demo data flows through orders into sales").isNotEmpty();
+        assertThat(first.output()).anySatisfy(l -> assertThat(l).startsWith("queries").contains("http://127.0.0.1:" + queryPort + "/domains"));
+        String catalog = httpGet("http://127.0.0.1:" + queryPort + "/domains");
+        for (String domain : List.of("orders", "kitchen", "inventory", "clickstream", "sales")) {
+            assertThat(catalog).contains("\"name\":\"" + domain + "\"");
+        }
+        assertThat(httpGet("http://127.0.0.1:" + queryPort + "/domains/orders/views/orders-by-id/keys?limit=5"))
+                .as("the demo's orders, asked through the router").contains("\"orderId\":\"o");
 
         stop(first);
         assertThat(canBind(kafkaPort)).as("Kafka port free after stop").isTrue();
         assertThat(canBind(controllerPort)).as("controller port free after stop").isTrue();
         assertThat(canBind(registryPort)).as("registry port free after stop").isTrue();
+        assertThat(canBind(queryPort)).as("query port free after stop").isTrue();
         assertThat(home.resolve("kafka")).isNotEmptyDirectory();
         assertThat(home.resolve("logs").resolve("mesh.log")).isNotEmptyFile();
 
-        DevProcess second = start(kafkaPort, controllerPort, registryPort);
+        DevProcess second = start(kafkaPort, controllerPort, registryPort, queryPort);
         assertThat(second.awaitLine(MeshDev.READY_LINE, START_TIMEOUT)).isTrue();
         assertThat(consume(bootstrap, "smoke.raw.hello", 1)).as("records of the first run").containsExactly("hello mesh");
         stop(second);
@@ -124,11 +133,15 @@ class MeshDevProcessTest {
     }
 
     private DevProcess start(int kafkaPort, int controllerPort, int registryPort) throws IOException {
+        return start(kafkaPort, controllerPort, registryPort, freePort());
+    }
+
+    private DevProcess start(int kafkaPort, int controllerPort, int registryPort, int queryPort) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 MeshDev.class.getName(), "--home", home.toString(),
                 "--kafka-port", String.valueOf(kafkaPort), "--controller-port", String.valueOf(controllerPort),
-                "--registry-port", String.valueOf(registryPort))
+                "--registry-port", String.valueOf(registryPort), "--query-port", String.valueOf(queryPort))
                 .redirectErrorStream(true);
         Process p = pb.start();
         processes.add(p);
