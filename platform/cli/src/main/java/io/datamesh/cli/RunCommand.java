@@ -43,6 +43,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "0", description = "Port of /health, /ready and /metrics (default: a free one).")
     int httpPort;
 
+    @Option(names = "--standby-replicas", defaultValue = "0",
+            description = "Standby copies of each view on other instances, to answer queries when an owner is down (default: ${DEFAULT-VALUE}).")
+    int standbyReplicas;
+
+    @Option(names = "--bind-host", defaultValue = "127.0.0.1", description = "Address the HTTP server listens on (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+    String bindHost;
+
+    @Option(names = "--advertised-host", defaultValue = "127.0.0.1",
+            description = "Host the other instances forward queries to, e.g. the pod's IP (default: ${DEFAULT-VALUE}).")
+    String advertisedHost;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Kafka Streams setting for this instance, e.g. "
             + "--set num.stream.threads=2 or --set consumer.session.timeout.ms=10000 (repeatable).")
     java.util.Map<String, String> streamsSettings = new java.util.LinkedHashMap<>();
@@ -58,6 +69,7 @@ final class RunCommand implements Callable<Integer> {
             DomainJar.registerSchemas(domain, client);
             Path state = stateDir != null ? stateDir : Path.of(".mesh", "state", domain.name() + "-" + instance);
             DomainRuntime runtime = DomainRuntime.of(domain, RuntimeSettings.builder(bootstrap, state).httpPort(httpPort)
+                    .standbyReplicas(standbyReplicas).bindHost(bindHost).advertisedHost(advertisedHost)
                     .streamsOverrides(java.util.Map.copyOf(streamsSettings)).build()).start();
             CountDownLatch stopRequested = new CountDownLatch(1);
             java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
@@ -73,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
             sun.misc.Signal.handle(new sun.misc.Signal("TERM"), onSignal);
             sun.misc.Signal.handle(new sun.misc.Signal("INT"), onSignal);
             spec.commandLine().getOut().println("mesh: domain " + domain.name() + " running (" + domain.applicationId() + "), products "
-                    + domain.products().stream().map(p -> p.topic().value()).toList() + ", metrics at " + runtime.httpUrl().orElse("-") + "/metrics");
+                    + domain.products().stream().map(p -> p.topic().value()).toList() + ", queries and metrics at " + runtime.httpUrl().orElse("-"));
             spec.commandLine().getOut().flush();
             stopRequested.await();
             spec.commandLine().getOut().println("mesh: stopping domain " + domain.name() + " (commit, leave the group)");

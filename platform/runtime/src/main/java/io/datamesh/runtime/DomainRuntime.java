@@ -184,6 +184,18 @@ public final class DomainRuntime implements AutoCloseable {
         return out;
     }
 
+    /** The input partitions this instance keeps standby copies of (its standby tasks' partitions). */
+    public java.util.Set<org.apache.kafka.common.TopicPartition> standbyPartitions() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return java.util.Set.of();
+        }
+        java.util.Set<org.apache.kafka.common.TopicPartition> out = new java.util.TreeSet<>(
+                java.util.Comparator.comparing(org.apache.kafka.common.TopicPartition::topic).thenComparing(org.apache.kafka.common.TopicPartition::partition));
+        s.metadataForLocalThreads().forEach(t -> t.standbyTasks().forEach(task -> out.addAll(task.topicPartitions())));
+        return out;
+    }
+
     /** What this instance read and published. */
     public ProductMetrics products() {
         return products;

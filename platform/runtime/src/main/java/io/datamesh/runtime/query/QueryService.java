@@ -431,6 +431,7 @@ public final class QueryService {
                 StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition);
         try {
             ReadOnlyKeyValueStore<Bytes, byte[]> st = s.store(active);
+            st.approximateNumEntries(); // the store handed out is resolved at each read: resolve it now
             headers.put(SERVED_BY, "active");
             return new Read(st, headers);
         } catch (InvalidStateStoreException e) {
@@ -440,6 +441,7 @@ public final class QueryService {
         }
         try {
             ReadOnlyKeyValueStore<Bytes, byte[]> st = s.store(active.enableStaleStores());
+            st.approximateNumEntries();
             headers.put(SERVED_BY, "standby");
             LagInfo lag = Optional.ofNullable(s.allLocalStorePartitionLags().get(store)).map(l -> l.get(partition)).orElse(null);
             headers.put(STANDBY_LAG, lag == null ? "unknown" : String.valueOf(lag.offsetLag()));
