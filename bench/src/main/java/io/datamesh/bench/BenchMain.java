@@ -72,6 +72,10 @@ public final class BenchMain {
                 .bench(new SerdeBench(SerdeBench.Mode.MESH_SERDE))
                 .bench(new SerdeBench(SerdeBench.Mode.HASHMAP_GET))
                 .bench(new SerdeBench(SerdeBench.Mode.REGISTRY_LOOKUP))
+                .bench(new QueryBench(QueryBench.Mode.IN_PROCESS))
+                .bench(new QueryBench(QueryBench.Mode.HTTP_LOCAL))
+                .bench(new QueryBench(QueryBench.Mode.HTTP_FORWARDED))
+                .bench(new QueryBench(QueryBench.Mode.HTTP_FLOOR))
                 .row(new Row("B0.1", "producer 100 B, acks=all, idempotent", "producer-100b", "records/s", null, null))
                 .row(new Row("B0.1m", "producer 100 B, acks=all, idempotent", "producer-100b", "MB/s", null, null))
                 .row(new Row("B0.2", "producer 1 KiB, acks=all, idempotent", "producer-1024b", "records/s", null, null))
@@ -94,7 +98,15 @@ public final class BenchMain {
                 .row(new Row("B7.0", "bare Avro binary encode, order line", "bare-avro", "ops/s", null, null))
                 .row(new Row("B7.1", "mesh serde: wire format + schema id + content hash", "mesh-serde", "ops/s", "B7.0", Goal.atLeast(0.3)))
                 .row(new Row("B7.2", "HashMap get", "hashmap-get", "ops/s", null, null))
-                .row(new Row("B7.3", "registry schema lookup, warm cache", "registry-lookup", "ops/s", "B7.2", null));
+                .row(new Row("B7.3", "registry schema lookup, warm cache", "registry-lookup", "ops/s", "B7.2", null))
+                .row(new Row("B8.0", "asOf in process on a domain's view, 2 concurrent callers", "query-in-process", "p50 µs", null, null))
+                .row(new Row("B8.0t", "asOf in process on a domain's view, 2 concurrent callers", "query-in-process", "p99 µs", null, null))
+                .row(new Row("B8.1", "asOf over HTTP, key on the instance asked, 2 clients", "query-http-local", "p50 µs", "B8.0", Goal.atMost(5)))
+                .row(new Row("B8.1t", "asOf over HTTP, key on the instance asked, 2 clients", "query-http-local", "p99 µs", "B8.0t", Goal.atMost(5)))
+                .row(new Row("B8.2", "asOf over HTTP, key on the other instance (forwarded)", "query-http-forwarded", "p50 µs", "B8.1", null))
+                .row(new Row("B8.2t", "asOf over HTTP, key on the other instance (forwarded)", "query-http-forwarded", "p99 µs", "B8.1t", null))
+                .row(new Row("B8.3", "HTTP floor: GET /health on the same server, 2 clients", "query-http-floor", "p50 µs", null, null))
+                .row(new Row("B8.4", "asOf over HTTP ÷ the HTTP floor (what the query adds)", "query-http-local", "p50 µs", "B8.3", null));
     }
 
     private static String header(Instant began, int reps, boolean quick) {

@@ -34,6 +34,7 @@ import io.datamesh.bitemporal.aggregate.TimeBucket;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.record.AvroProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -101,6 +102,7 @@ public final class QueryService {
     private final Function<String, Integer> partitionCount;
     private final Function<String, Optional<Duration>> freshness;
     private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Serde<?>> serdes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param domain the domain this instance runs
@@ -641,7 +643,10 @@ public final class QueryService {
     private BitemporalView<ProductRecord<Object>> bitemporal(Domain.View<?> view, ReadOnlyKeyValueStore<Bytes, byte[]> store) {
         Domain.Product<Object> product = (Domain.Product<Object>) view.product();
         String topic = product.topic().value();
-        return new BitemporalView<>(store, product.format().serde(topic), topic);
+        // A serde resolves its schemas when made: one per view, not one per request.
+        Serde<ProductRecord<Object>> serde = (Serde<ProductRecord<Object>>) (Serde<?>) serdes.computeIfAbsent(view.name(),
+                v -> product.format().serde(topic));
+        return new BitemporalView<>(store, serde, topic);
     }
 
     private String viewPath(Domain.View<?> view) {

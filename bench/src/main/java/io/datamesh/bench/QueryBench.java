@@ -1,0 +1,202 @@
+package io.datamesh.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.datamesh.apps.orders.OrdersDomain;
+import io.datamesh.bitemporal.BitemporalView;
+import io.datamesh.runtime.DomainRuntime;
+import io.datamesh.runtime.RuntimeSettings;
+import io.datamesh.runtime.query.QueryService;
+import io.datamesh.sdk.Domain;
+import io.datamesh.sdk.record.ProductRecord;
+import io.datamesh.sdk.record.SourceHeaders;
+import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.serde.InMemorySchemaRegistryClient;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * B8: the query API's {@code asOf} latency with two concurrent clients. Two instances of the orders
+ * domain (A and B) run in this JVM with 2,000 orders in their view. Modes: in-process {@code asOf}
+ * on A's store (the baseline), HTTP to A for keys A owns (local), and HTTP to A for keys B owns
+ * (A forwards to B); and the floor of any HTTP request here, {@code GET /health} on A. The benches
+ * share one deployment.
+ */
+final class QueryBench implements Bench {
+
+    enum Mode { IN_PROCESS, HTTP_LOCAL, HTTP_FORWARDED, HTTP_FLOOR }
+
+    private static final int ORDERS = 2_000;
+    private static final int CLIENTS = 2;
+    private static Deployment deployment;
+    private static int users;
+
+    private final Mode mode;
+    private int lookups;
+    private final Random random = new Random(8);
+
+    QueryBench(Mode mode) {
+        this.mode = mode;
+    }
+
+    @Override
+    public String name() {
+        return switch (mode) {
+            case IN_PROCESS -> "query-in-process";
+            case HTTP_LOCAL -> "query-http-local";
+            case HTTP_FORWARDED -> "query-http-forwarded";
+            case HTTP_FLOOR -> "query-http-floor";
+        };
+    }
+
+    @Override
+    public void setUp(BenchContext context) throws Exception {
+        lookups = context.scale(4_000);
+        synchronized (QueryBench.class) {
+            if (deployment == null) {
+                deployment = new Deployment(context);
+            }
+            users++;
+        }
+    }
+
+    @Override
+    public Sample runOnce() throws Exception {
+        List<String> keys = mode == Mode.HTTP_FORWARDED ? deployment.keysOfB : deployment.keysOfA;
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<long[]>> parts = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                long seed = random.nextLong();
+                parts.add(clients.submit(() -> measure(keys, lookups / CLIENTS, new Random(seed))));
+            }
+            long[] all = new long[0];
+            for (Future<long[]> f : parts) {
+                long[] part = f.get();
+                long[] merged = Arrays.copyOf(all, all.length + part.length);
+                System.arraycopy(part, 0, merged, all.length, part.length);
+                all = merged;
+            }
+            Arrays.sort(all);
+            return new Sample(Map.of("p50 µs", all[all.length / 2] / 1e3, "p99 µs", all[(int) (all.length * 0.99)] / 1e3));
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private long[] measure(List<String> keys, int n, Random r) throws Exception {
+        long[] nanos = new long[n];
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        BitemporalView<ProductRecord<Object>> view = mode == Mode.IN_PROCESS ? deployment.a.view(OrdersDomain.ORDERS_BY_ID) : null;
+        for (int i = 0; i < n; i++) {
+            String key = keys.get(r.nextInt(keys.size()));
+            long start = System.nanoTime();
+            if (view != null) {
+                if (view.asOf(key, Instant.now(), Instant.now()).isEmpty()) {
+                    throw new IllegalStateException("no version of " + key);
+                }
+            } else {
+                String path = mode == Mode.HTTP_FLOOR ? "/health" : "/domains/orders/views/orders-by-id/keys/" + key;
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(deployment.aUrl + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException(key + " answered " + response.statusCode() + ": " + response.body());
+                }
+            }
+            nanos[i] = System.nanoTime() - start;
+        }
+        return nanos;
+    }
+
+    @Override
+    public void tearDown() throws Exception {
+        synchronized (QueryBench.class) {
+            if (--users == 0 && deployment != null) {
+                deployment.close();
+                deployment = null;
+            }
+        }
+    }
+
+    /** Orders deployed twice (A and B), fed, with the keys each owns. */
+    private static final class Deployment implements AutoCloseable {
+        final Path state;
+        final DomainRuntime a;
+        final DomainRuntime b;
+        final String aUrl;
+        final List<String> keysOfA = new ArrayList<>();
+        final List<String> keysOfB = new ArrayList<>();
+
+        Deployment(BenchContext context) throws Exception {
+            state = Files.createTempDirectory("bench-query-");
+            InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+            String bootstrap = context.kafka().bootstrapServers();
+            a = DomainRuntime.of(Domain.of(new OrdersDomain(), registry, true),
+                    RuntimeSettings.builder(bootstrap, state.resolve("a")).httpPort(0).build()).start();
+            b = DomainRuntime.of(Domain.of(new OrdersDomain(), registry, true),
+                    RuntimeSettings.builder(bootstrap, state.resolve("b")).httpPort(0).build()).start();
+            aUrl = a.httpUrl().orElseThrow();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(context.kafka().producerConfig(),
+                    new StringSerializer(), new StringSerializer())) {
+                Instant t = Instant.parse("2018-07-08T10:00:00Z");
+                for (int i = 0; i < ORDERS; i++) {
+                    String row = "{\"id\":\"o" + i + "\",\"pizzeria_id\":\"42\",\"customer_id\":null,\"status\":\"placed\","
+                            + "\"placed_at\":\"" + t.plusSeconds(i) + "\",\"total\":\"12.50\"}";
+                    ProducerRecord<String, String> r = new ProducerRecord<>("orders.raw.orders", "o" + i,
+                            "{\"op\":\"c\",\"before\":null,\"after\":" + row + "}");
+                    SourceHeaders.write(r.headers(), t.plusSeconds(i), SourcePosition.cdc("bench-db", "bin.000001", i, 0, null));
+                    producer.send(r);
+                }
+                producer.flush();
+            }
+            String aInstance = a.applicationServer().orElseThrow().host() + ":" + a.applicationServer().orElseThrow().port();
+            HttpClient http = HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            for (int i = 0; i < ORDERS; i++) {
+                while (true) {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(aUrl + "/domains/orders/views/orders-by-id/keys/o" + i)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        (aInstance.equals(r.headers().firstValue(QueryService.INSTANCE).orElse("")) ? keysOfA : keysOfB).add("o" + i);
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("order o" + i + " not queryable after 180 s: " + r.statusCode() + " " + r.body());
+                    }
+                    Thread.sleep(100); // still flowing through the domain
+                }
+            }
+            if (keysOfA.isEmpty() || keysOfB.isEmpty()) {
+                throw new IllegalStateException("both instances must own keys: A " + keysOfA.size() + ", B " + keysOfB.size());
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            b.close();
+            a.close();
+            try (var paths = Files.walk(state)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}
