@@ -86,6 +86,24 @@ public class BitemporalView<V> {
     }
 
     /**
+     * The versions of {@code entity} at exactly {@code validFrom} recorded after {@code recordedAfter},
+     * in recorded order: one seek, then only those versions.
+     */
+    public List<Version<V>> recordedAfter(String entity, Instant validFrom, Instant recordedAfter) {
+        List<Version<V>> versions = new ArrayList<>();
+        long valid = validFrom.toEpochMilli();
+        long after = recordedAfter.toEpochMilli();
+        if (after == Long.MAX_VALUE) {
+            return versions;
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(new BitemporalKey(entity, valid, after + 1).encode(),
+                new BitemporalKey(entity, valid, Long.MAX_VALUE).encode())) {
+            it.forEachRemaining(kv -> versions.add(codec.decode(kv.key, kv.value)));
+        }
+        return versions;
+    }
+
+    /**
      * The live values of the entities in {@code [fromEntity, toEntity)} at {@code validAt} as known at
      * {@code knownAt}, in entity order, at most {@code limit} of them. Entities without a value then
      * (none yet, or deleted) are skipped. {@code toEntity} null means no upper bound.

@@ -59,7 +59,48 @@ final class DemoGenerator implements DevComponent {
             t.setDaemon(true);
             return t;
         });
+        seedStory();
         scheduler.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * DESIGN's story, so that the README's queries answer on a fresh platform: pizzeria napoli-1 sells
+     * 6 pizzas on 2018-07-08; a refund of one, recorded on 2018-07-10, makes it 5 from then on. Its
+     * source positions are fixed, so a second {@code make run} replays them and nothing changes.
+     */
+    private void seedStory() {
+        String pizzeria = "napoli-1";
+        Instant lunch = Instant.parse("2018-07-08T10:30:00Z");
+        Instant dinner = Instant.parse("2018-07-08T19:00:00Z");
+        Instant refundRecorded = Instant.parse("2018-07-10T09:15:00Z");
+        long[] position = {1};
+        java.util.function.BiConsumer<String[], Instant> event = (kv, at) -> send(kv[0], kv[1], kv[2], at,
+                SourcePosition.cdc("demo-history-db", "mariadb-bin.000001", position[0]++, 0, null));
+        String o1 = "o20180708-1";
+        String o2 = "o20180708-2";
+        event.accept(new String[] {"orders.raw.orders", o1, change("c", order(o1, pizzeria, lunch, "25.50"))}, lunch);
+        event.accept(new String[] {"orders.raw.order-lines", o1, change("c", storyLine(o1, 1, pizzeria, 2, lunch, false, lunch))}, lunch);
+        event.accept(new String[] {"orders.raw.order-lines", o1, change("c", storyLine(o1, 2, pizzeria, 1, lunch, false, lunch))}, lunch);
+        event.accept(new String[] {"orders.raw.orders", o2, change("c", order(o2, pizzeria, dinner, "25.50"))}, dinner);
+        event.accept(new String[] {"orders.raw.order-lines", o2, change("c", storyLine(o2, 1, pizzeria, 3, dinner, false, dinner))}, dinner);
+        event.accept(new String[] {"orders.raw.order-lines", o1,
+            change("u", storyLine(o1, 2, pizzeria, 1, lunch, true, refundRecorded))}, refundRecorded);
+        producer.flush();
+    }
+
+    private static String change(String op, String row) {
+        return "{\"op\":\"" + op + "\",\"before\":null,\"after\":" + row + "}";
+    }
+
+    private static String order(String id, String pizzeria, Instant placed, String total) {
+        return "{\"id\":\"" + id + "\",\"pizzeria_id\":\"" + pizzeria + "\",\"customer_id\":\"c1\",\"status\":\"PLACED\",\"placed_at\":\""
+                + placed + "\",\"total\":\"" + total + "\",\"updated_at\":\"" + placed + "\"}";
+    }
+
+    private static String storyLine(String order, int l, String pizzeria, int quantity, Instant placed, boolean refunded, Instant updated) {
+        return "{\"order_id\":\"" + order + "\",\"line_no\":" + l + ",\"pizzeria_id\":\"" + pizzeria + "\",\"product_id\":\"margherita\","
+                + "\"quantity\":" + quantity + ",\"unit_price\":\"8.50\",\"placed_at\":\"" + placed + "\",\"refunded\":" + refunded
+                + ",\"updated_at\":\"" + updated + "\"}";
     }
 
     private void tick() {

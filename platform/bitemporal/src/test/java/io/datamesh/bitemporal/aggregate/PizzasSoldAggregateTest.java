@@ -99,6 +99,23 @@ class PizzasSoldAggregateTest {
     }
 
     @Test
+    void linesArrivingOutOfRecordedOrderCountAtTheirRecordedTime() {
+        // The evening line's partition is processed first; the noon lines arrive after it.
+        line("l3", JUL_08_EVENING, JUL_08_EVENING, "42|2|false|" + JUL_08_EVENING);
+        line("l1", JUL_08_NOON, JUL_08_NOON, "42|2|false|" + JUL_08_NOON);
+        line("l2", JUL_08_NOON, JUL_08_NOON, "42|1|false|" + JUL_08_NOON);
+        line("l2", JUL_10, JUL_10, "42|1|true|" + JUL_08_NOON); // the refund, recorded on the 10th
+
+        assertThat(sold(Instant.parse("2018-07-08T12:00:00Z"))).as("as known at noon: the noon lines").isEqualTo(3);
+        assertThat(sold(JUL_09)).as("as known on the 9th: everything recorded by then").isEqualTo(5);
+        assertThat(sold(NOW)).isEqualTo(4);
+        // Each late line re-publishes the evening version, corrected, with the same coordinates.
+        assertThat(sold.readValuesToList()).extracting(v -> v.recordedAt() + "=" + v.value()).containsExactly(
+                JUL_08_EVENING + "=2", JUL_08_NOON + "=2", JUL_08_EVENING + "=4", JUL_08_NOON + "=3", JUL_08_EVENING + "=5",
+                JUL_10 + "=4");
+    }
+
+    @Test
     void theDayIsTheDomainsLocalDay() {
         line("late", JUL_08_LATE, JUL_08_LATE, "42|3|false|" + JUL_08_LATE);
 
