@@ -142,8 +142,10 @@ final class DlqCommand implements Runnable {
                     .toList();
             int replayed = 0;
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap,
-                    ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+                    ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+                 Progress progress = new Progress(spec.commandLine().getErr(), "dead letters replayed", letters.size())) {
                 for (ConsumerRecord<byte[], byte[]> r : letters) {
+                    progress.step();
                     String source = DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC);
                     if (source == null || source.isEmpty()) {
                         out().println("skipped offset " + r.offset() + ": it does not say which topic it came from");

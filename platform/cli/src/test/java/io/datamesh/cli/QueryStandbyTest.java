@@ -43,6 +43,12 @@ class QueryStandbyTest {
 
             meshQueryPrintsTablesJsonAndOneLineErrors(two.bUrl);
 
+            Output domains = mesh("domains", "--bootstrap-servers", KAFKA.bootstrapServers());
+            assertThat(domains.code).isZero();
+            assertThat(domains.out.lines().filter(l -> l.startsWith("orders "))).singleElement().satisfies(l ->
+                    assertThat(l.split("\\s+")).startsWith("orders", "RUNNING", "2"));
+            assertThat(domains.out).contains("orders.product.orders.v1", "orders.product.order-lines.v1", "days"); // recorded in 2018
+
             Thread.sleep(2000); // standbys follow the changelogs; give them a moment past the last commit
             String placement = "A active " + two.a.activePartitions() + ", A standby " + two.a.standbyPartitions();
             two.killB();
