@@ -63,7 +63,7 @@ final class BucketProcessor<V, C, A> implements Processor<String, Delta<C>, Stri
     }
 
     private void put(Record<String, Delta<C>> cause, Version<A> version) {
-        buckets.put(version);
+        buckets.write(version);
         context.forward(cause.withValue(version).withTimestamp(version.recordedAt().toEpochMilli()));
     }
 }

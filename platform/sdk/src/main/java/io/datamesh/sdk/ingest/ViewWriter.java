@@ -32,6 +32,6 @@ public final class ViewWriter<P> implements Processor<String, Version<ProductRec
 
     @Override
     public void process(Record<String, Version<ProductRecord<P>>> record) {
-        view.put(record.value());
+        view.write(record.value());
     }
 }
