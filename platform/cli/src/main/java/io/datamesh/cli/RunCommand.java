@@ -54,6 +54,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Host the other instances forward queries to, e.g. the pod's IP (default: ${DEFAULT-VALUE}).")
     String advertisedHost;
 
+    @Option(names = "--topic", paramLabel = "KEY=VALUE", description = "A setting of the topics the domain creates, e.g. "
+            + "--topic topics.replication.factor=3 --topic topics.min.insync.replicas=2 --topic topics.partitions=6 (repeatable).")
+    java.util.Map<String, String> topicSettings = new java.util.LinkedHashMap<>();
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Kafka Streams setting for this instance, e.g. "
             + "--set num.stream.threads=2 or --set consumer.session.timeout.ms=10000 (repeatable).")
     java.util.Map<String, String> streamsSettings = new java.util.LinkedHashMap<>();
@@ -70,6 +74,7 @@ final class RunCommand implements Callable<Integer> {
             Path state = stateDir != null ? stateDir : Path.of(".mesh", "state", domain.name() + "-" + instance);
             DomainRuntime runtime = DomainRuntime.of(domain, RuntimeSettings.builder(bootstrap, state).httpPort(httpPort)
                     .standbyReplicas(standbyReplicas).bindHost(bindHost).advertisedHost(advertisedHost)
+                    .topics(io.datamesh.topics.TopicSettings.from(topicSettings))
                     .streamsOverrides(java.util.Map.copyOf(streamsSettings)).build()).start();
             CountDownLatch stopRequested = new CountDownLatch(1);
             java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
