@@ -3,7 +3,6 @@ package io.datamesh.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,9 +11,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import io.datamesh.apps.orders.OrdersDomain;
 import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
@@ -176,20 +172,8 @@ class KillNineTest {
         return positions;
     }
 
-    private Path ordersJar() throws IOException, URISyntaxException {
-        Path location = Path.of(OrdersDomain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (Files.isRegularFile(location)) {
-            return location;
-        }
-        Path jar = dir.resolve("orders.jar");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(location)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                zip.putNextEntry(new ZipEntry(location.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, zip);
-                zip.closeEntry();
-            }
-        }
-        return jar;
+    private Path ordersJar() throws IOException {
+        return DomainJars.of(OrdersDomain.class, dir);
     }
 
 }

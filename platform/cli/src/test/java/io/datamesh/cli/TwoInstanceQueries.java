@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -165,20 +161,8 @@ final class TwoInstanceQueries implements AutoCloseable {
         throw new AssertionError("instance B did not start within 120 s: " + Files.readString(log));
     }
 
-    private Path ordersJar() throws IOException, URISyntaxException {
-        Path location = Path.of(OrdersDomain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (Files.isRegularFile(location)) {
-            return location;
-        }
-        Path jar = dir.resolve("orders.jar");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(location)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                zip.putNextEntry(new ZipEntry(location.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, zip);
-                zip.closeEntry();
-            }
-        }
-        return jar;
+    private Path ordersJar() throws IOException {
+        return DomainJars.of(OrdersDomain.class, dir);
     }
 
     static List<String> keysOwnedBy(Map<String, String> owners, String instance) {
