@@ -63,6 +63,7 @@ public final class DomainRuntime implements AutoCloseable {
     private io.micronaut.context.ApplicationContext http;
     private io.micronaut.runtime.server.EmbeddedServer httpServer;
     private volatile HostInfo self;
+    private volatile java.time.Instant runningSince;
     private final Map<String, Integer> partitionCounts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DomainRuntime(Domain domain, RuntimeSettings settings) {
@@ -114,6 +115,11 @@ public final class DomainRuntime implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         RuntimeMetrics.bind(registry, domain, s, products, deadLetters, status);
+        s.setStateListener((to, from) -> {
+            if (to == KafkaStreams.State.RUNNING && runningSince == null) {
+                runningSince = java.time.Instant.now();
+            }
+        });
         streams = s;
         s.start();
         awaitRunning(s);
@@ -194,6 +200,11 @@ public final class DomainRuntime implements AutoCloseable {
                 java.util.Comparator.comparing(org.apache.kafka.common.TopicPartition::topic).thenComparing(org.apache.kafka.common.TopicPartition::partition));
         s.metadataForLocalThreads().forEach(t -> t.standbyTasks().forEach(task -> out.addAll(task.topicPartitions())));
         return out;
+    }
+
+    /** When the topology first reached RUNNING (its partitions assigned, its stores ready); null before. */
+    public java.time.Instant runningSince() {
+        return runningSince;
     }
 
     /** What this instance read and published. */
