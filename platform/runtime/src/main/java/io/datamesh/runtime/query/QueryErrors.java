@@ -54,6 +54,12 @@ public class QueryErrors {
         if (e instanceof io.micronaut.http.exceptions.HttpStatusException s && s.getStatus().getCode() < 500) {
             return json(s.getStatus().getCode(), Map.of("error", "bad_request", "message", String.valueOf(s.getMessage())));
         }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.URISyntaxException u) {
+                // e.g. GET // — a path the server cannot even parse
+                return json(400, Map.of("error", "bad_request", "message", "malformed request path: " + u.getMessage()));
+            }
+        }
         if (e instanceof io.micronaut.core.convert.exceptions.ConversionErrorException
                 || e instanceof IllegalArgumentException) {
             return json(400, Map.of("error", "bad_request", "message", "invalid request: " + e.getMessage()));

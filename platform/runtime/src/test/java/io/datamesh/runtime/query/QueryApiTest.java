@@ -243,6 +243,9 @@ class QueryApiTest {
                 .DELETE().build());
         assertThat(wrongMethod.status).isEqualTo(405);
         assertThat(wrongMethod.body.path("message").asText()).contains("read-only");
+        Reply unparsable = get(orders, "//");
+        assertThat(unparsable.status).isEqualTo(400);
+        assertThat(unparsable.body.path("message").asText()).startsWith("malformed request path");
         Reply noRoute = get(orders, "/nowhere");
         assertThat(noRoute.status).isEqualTo(404);
         assertThat(noRoute.body.path("available").toString()).contains("/domains/{domain}/views/{view}/keys/{key}");
