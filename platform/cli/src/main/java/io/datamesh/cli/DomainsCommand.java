@@ -180,20 +180,6 @@ final class DomainsCommand implements Callable<Integer> {
     }
 
     private void table(List<String> header, List<List<String>> rows) {
-        int[] w = new int[header.size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = header.get(i).length();
-            for (List<String> r : rows) {
-                w[i] = Math.max(w[i], r.get(i).length());
-            }
-        }
-        StringBuilder format = new StringBuilder();
-        for (int i = 0; i < w.length; i++) {
-            format.append(i == w.length - 1 ? "%s%n" : "%-" + w[i] + "s  ");
-        }
-        spec.commandLine().getOut().printf(format.toString(), header.toArray());
-        for (List<String> r : rows) {
-            spec.commandLine().getOut().printf(format.toString(), r.toArray());
-        }
+        TextTable.print(spec.commandLine().getOut(), header, rows);
     }
 }

@@ -108,24 +108,7 @@ final class QueryCommand implements Runnable {
 
     /** Prints rows as an aligned table. */
     void table(List<String> header, List<List<String>> rows) {
-        int[] widths = new int[header.size()];
-        for (int i = 0; i < header.size(); i++) {
-            widths[i] = header.get(i).length();
-        }
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], Math.min(row.get(i).length(), i == row.size() - 1 ? Integer.MAX_VALUE : 40));
-            }
-        }
-        StringBuilder format = new StringBuilder();
-        for (int i = 0; i < widths.length; i++) {
-            format.append(i == widths.length - 1 ? "%s" : "%-" + widths[i] + "s  ");
-        }
-        format.append("%n");
-        out().printf(format.toString(), header.toArray());
-        for (List<String> row : rows) {
-            out().printf(format.toString(), row.toArray());
-        }
+        TextTable.print(out(), header, rows);
     }
 
     static List<String> versionRow(JsonNode v) {

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public class QueryController {
 
     private static final Logger log = LoggerFactory.getLogger(QueryController.class);
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final QueryService queries;
 
@@ -121,7 +122,7 @@ public class QueryController {
 
     static String toJson(QueryException e) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(e.body());
+            return JSON.writeValueAsString(e.body());
         } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
             log.warn("Cannot write an error as JSON", x);
             return "{\"error\":\"" + e.body().get("error") + "\"}";

@@ -72,7 +72,7 @@ public class QueryErrors {
     private static HttpResponse<String> json(int status, Map<String, Object> body) {
         try {
             return HttpResponse.<String>status(HttpStatus.valueOf(status))
-                    .body(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
+                    .body(QueryController.JSON.writeValueAsString(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
         } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
             return HttpResponse.<String>status(HttpStatus.valueOf(status)).body("{\"error\":\"unprintable\"}");
         }

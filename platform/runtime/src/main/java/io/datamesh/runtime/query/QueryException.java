@@ -40,11 +40,6 @@ public final class QueryException extends RuntimeException {
                 Map.of(what, name, "available", java.util.List.copyOf(available)), null);
     }
 
-    /** 404: the key has no value at the asked coordinates. */
-    public static QueryException noValue(String message, Map<String, Object> details) {
-        return new QueryException(404, "not_found", message, details, null);
-    }
-
     /** 503 with Retry-After: the data is there but cannot be read truthfully right now. */
     public static QueryException unavailable(String message, int retryAfterSeconds) {
         return new QueryException(503, "unavailable", message, Map.of("retryAfterSeconds", retryAfterSeconds), retryAfterSeconds);
