@@ -18,24 +18,38 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Baseline for topologies: a plain consumer → producer loop (at-least-once, offsets committed after
- * the producer flushed) copying a pre-filled topic of 100 B records to another; measured until the
- * last record is acknowledged in the output.
+ * the producer flushed) copying a pre-filled topic to another; measured until the last record is
+ * acknowledged in the output. The baseline copies 100 B records; the diagnostic variant copies
+ * the domain topology's own input (order-line change events of about 330 B with two source
+ * headers), to tell the cost of bigger records from the cost of the topology.
  */
 final class PassthroughBench implements Bench {
 
     static final int VALUE_BYTES = 100;
     private final int fullCount;
+    private final boolean changeEvents;
     private BenchContext context;
     private int count;
     private int rep;
 
-    PassthroughBench(int fullCount) {
+    private PassthroughBench(int fullCount, boolean changeEvents) {
         this.fullCount = fullCount;
+        this.changeEvents = changeEvents;
+    }
+
+    /** The baseline: 100 B values, no headers. */
+    static PassthroughBench of100Bytes(int fullCount) {
+        return new PassthroughBench(fullCount, false);
+    }
+
+    /** The same loop over the records the domain topology benches read. */
+    static PassthroughBench ofChangeEvents(int fullCount) {
+        return new PassthroughBench(fullCount, true);
     }
 
     @Override
     public String name() {
-        return "passthrough";
+        return changeEvents ? "passthrough-change-events" : "passthrough";
     }
 
     @Override
@@ -65,19 +79,23 @@ final class PassthroughBench implements Bench {
 
     @Override
     public Sample runOnce() throws Exception {
-        String in = "bench.raw.passthrough-in-" + rep;
-        String out = "bench.raw.passthrough-out-" + rep++;
+        String in = "bench.raw." + name() + "-in-" + rep;
+        String out = "bench.raw." + name() + "-out-" + rep++;
         try (Admin admin = context.kafka().admin()) {
             admin.createTopics(Set.of(new NewTopic(in, 3, (short) 1), new NewTopic(out, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         // One request in flight: a first batch that races the new partition's leadership is retried in order.
-        try (KafkaProducer<byte[], byte[]> filler = ProducerBench.producer(context, 1)) {
-            byte[] value = new byte[VALUE_BYTES];
-            awaitLeaders(filler, in);
-            for (int i = 0; i < count; i++) {
-                filler.send(new ProducerRecord<>(in, String.valueOf(i).getBytes(), value));
+        if (changeEvents) {
+            TopologyBench.fillChangeEvents(context, in, count);
+        } else {
+            try (KafkaProducer<byte[], byte[]> filler = ProducerBench.producer(context, 1)) {
+                byte[] value = new byte[VALUE_BYTES];
+                awaitLeaders(filler, in);
+                for (int i = 0; i < count; i++) {
+                    filler.send(new ProducerRecord<>(in, String.valueOf(i).getBytes(), value));
+                }
+                filler.flush();
             }
-            filler.flush();
         }
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, context.kafka().bootstrapServers(),
@@ -109,7 +127,7 @@ final class PassthroughBench implements Bench {
             while (copied < count) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    producer.send(new ProducerRecord<>(out, r.key(), r.value()));
+                    producer.send(new ProducerRecord<>(out, null, r.key(), r.value(), r.headers()));
                     bytes += r.value().length;
                 }
                 copied += records.count();

@@ -22,7 +22,9 @@ import io.datamesh.schemas.orders.OrderLineRecord;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.DomainTopology;
+import io.datamesh.sdk.Instants;
 import io.datamesh.sdk.JsonSerde;
+import io.datamesh.sdk.StreamsDefaults;
 import io.datamesh.sdk.dlq.DeadLetterHandler;
 import io.datamesh.sdk.record.SourceHeaders;
 import io.datamesh.sdk.record.SourcePosition;
@@ -46,7 +48,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 final class TopologyBench implements Bench {
 
-    enum Mode { STATELESS_ALO, STATELESS_EOS, VIEW_ALO, RUNTIME }
+    enum Mode { STATELESS_ALO, STATELESS_EOS, VIEW_ALO, RUNTIME, STREAMS_PASSTHROUGH }
 
     private static final int PARTITIONS = 3;
     private final Mode mode;
@@ -65,6 +67,7 @@ final class TopologyBench implements Bench {
             case STATELESS_EOS -> "topology-eos";
             case VIEW_ALO -> "topology-view";
             case RUNTIME -> "runtime";
+            case STREAMS_PASSTHROUGH -> "streams-passthrough";
         };
     }
 
@@ -84,7 +87,7 @@ final class TopologyBench implements Bench {
             admin.createTopics(Set.of(new NewTopic(raw, PARTITIONS, (short) 1), new NewTopic(product, PARTITIONS, (short) 1),
                     new NewTopic(domainName + ".dlq", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        long bytes = fill(raw);
+        long bytes = fillChangeEvents(context, raw, count);
         Path state = Files.createTempDirectory("bench-topology-");
         if (mode == Mode.RUNTIME) {
             // The domain deployed by the platform's runtime: topics checked, exactly-once, DLQ handlers, metrics.
@@ -97,7 +100,19 @@ final class TopologyBench implements Bench {
                 deleteTree(state);
             }
         }
-        KafkaStreams streams = new KafkaStreams(DomainTopology.build(domain), props(domain, state));
+        org.apache.kafka.streams.Topology topology;
+        if (mode == Mode.STREAMS_PASSTHROUGH) {
+            // Kafka Streams itself, no processing: bytes from the raw topic to the product topic.
+            org.apache.kafka.streams.StreamsBuilder builder = new org.apache.kafka.streams.StreamsBuilder();
+            builder.stream(raw, org.apache.kafka.streams.kstream.Consumed.with(
+                            org.apache.kafka.common.serialization.Serdes.ByteArray(), org.apache.kafka.common.serialization.Serdes.ByteArray()))
+                    .to(product, org.apache.kafka.streams.kstream.Produced.with(
+                            org.apache.kafka.common.serialization.Serdes.ByteArray(), org.apache.kafka.common.serialization.Serdes.ByteArray()));
+            topology = builder.build();
+        } else {
+            topology = DomainTopology.build(domain);
+        }
+        KafkaStreams streams = new KafkaStreams(topology, props(domain, state));
         // Throughput from RUNNING on: start-up (group join, assignment, stores) is B5.0's and B5.2's business.
         java.util.concurrent.atomic.AtomicReference<Instant> running = new java.util.concurrent.atomic.AtomicReference<>();
         streams.setStateListener((to, from) -> {
@@ -106,10 +121,11 @@ final class TopologyBench implements Bench {
             }
         });
         try {
+            Instant started = Instant.now();
             streams.start();
             awaitCommitted(product);
             Instant end = Instant.now();
-            return Sample.throughput(count, bytes, java.time.Duration.between(running.get(), end).toNanos());
+            return Sample.throughput(count, bytes, java.time.Duration.between(running.get() == null ? started : running.get(), end).toNanos());
         } finally {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
@@ -127,6 +143,8 @@ final class TopologyBench implements Bench {
 
     private Properties props(Domain domain, Path state) {
         Properties p = new Properties();
+        // The settings the runtime gives every domain, so that B1–B3 measure what a deployment runs.
+        p.putAll(StreamsDefaults.settings());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, domain.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, context.kafka().bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
@@ -138,10 +156,14 @@ final class TopologyBench implements Bench {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        // -Dbench.streams.<setting>=<value> tries a Streams setting without a rebuild.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.streams."))
+                .forEach(k -> p.put(k.substring("bench.streams.".length()), System.getProperty(k)));
         return p;
     }
 
-    private long fill(String topic) throws Exception {
+    /** {@code count} order-line change events as a CDC source writes them (JSON, source headers) into {@code topic}. */
+    static long fillChangeEvents(BenchContext context, String topic, int count) throws Exception {
         long bytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = ProducerBench.producer(context, 1)) {
             PassthroughBench.awaitLeaders(producer, topic);
@@ -202,7 +224,7 @@ final class TopologyBench implements Bench {
             Domain.Product<OrderLine> product = d.publish("order-lines", 1, d.avro(OrderLineRecord.class, OrderLine.class), raw, (in, out) -> {
                 JsonNode row = in.value().get("after");
                 String key = row.get("order_id").asText() + "#" + row.get("line_no").asInt();
-                Instant placedAt = Instant.parse(row.get("placed_at").asText());
+                Instant placedAt = Instants.parse(row.get("placed_at").asText());
                 out.upsert(key, placedAt, OrderLine.newBuilder().setOrderId(row.get("order_id").asText())
                         .setLineNo(row.get("line_no").asInt()).setPizzeriaId(row.get("pizzeria_id").asText())
                         .setProductId(row.get("product_id").asText()).setQuantity(row.get("quantity").asInt())

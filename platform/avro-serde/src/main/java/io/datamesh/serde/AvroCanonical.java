@@ -1,14 +1,15 @@
 package io.datamesh.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 
@@ -21,20 +22,20 @@ import org.apache.avro.specific.SpecificDatumWriter;
 public final class AvroCanonical {
 
     private static final SpecificData MODEL = AvroModels.specific(AvroCanonical.class.getClassLoader());
+    /** Writers by schema instance: payload classes of every domain in this JVM, a handful. */
+    private static final Map<Schema, SpecificDatumWriter<IndexedRecord>> WRITERS = new ConcurrentHashMap<>();
 
     private AvroCanonical() {
     }
 
     public static byte[] bytes(IndexedRecord payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        Schema schema = payload.getSchema();
+        SpecificDatumWriter<IndexedRecord> writer = WRITERS.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, MODEL));
         try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new SpecificDatumWriter<IndexedRecord>(payload.getSchema(), MODEL).write(payload, encoder);
-            encoder.flush();
+            return Encoding.encode(out -> writer.write(payload, out));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode " + payload.getSchema().getFullName(), e);
+            throw new UncheckedIOException("cannot encode " + schema.getFullName(), e);
         }
-        return out.toByteArray();
     }
 
     public static byte[] sha256(IndexedRecord payload) {

@@ -5,7 +5,6 @@ import java.util.Map;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /** Serializer and deserializer of one Avro type, sharing one registry client. */
 public final class MeshAvroSerde<T extends GenericContainer> implements Serde<T> {
@@ -37,7 +36,7 @@ public final class MeshAvroSerde<T extends GenericContainer> implements Serde<T>
     }
 
     @Override
-    public Serializer<T> serializer() {
+    public MeshAvroSerializer<T> serializer() {
         return serializer;
     }
 

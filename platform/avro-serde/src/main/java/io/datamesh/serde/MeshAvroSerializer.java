@@ -1,15 +1,12 @@
 package io.datamesh.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.serialization.Serializer;
@@ -25,7 +22,15 @@ public final class MeshAvroSerializer<T extends GenericContainer> implements Ser
     private boolean autoRegister;
     private boolean isKey;
     private SpecificData model = AvroModels.specific(getClass().getClassLoader());
-    private final Map<Schema, Integer> ids = new ConcurrentHashMap<>();
+    /** Magic byte and schema id, by schema. */
+    private final Map<Schema, byte[]> headers = new ConcurrentHashMap<>();
+    private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+
+    /** Encodes one value of a schema straight to Avro binary: for callers that write the fields themselves. */
+    @FunctionalInterface
+    public interface Body {
+        void write(Encoder out) throws IOException;
+    }
 
     public MeshAvroSerializer() {
     }
@@ -47,6 +52,7 @@ public final class MeshAvroSerializer<T extends GenericContainer> implements Ser
     /** Uses {@code loader} to find generated classes (the runtime passes a domain's class loader). */
     public MeshAvroSerializer<T> withClassLoader(ClassLoader loader) {
         this.model = AvroModels.specific(loader);
+        writers.clear();
         return this;
     }
 
@@ -56,18 +62,27 @@ public final class MeshAvroSerializer<T extends GenericContainer> implements Ser
             return null;
         }
         Schema schema = data.getSchema();
-        int id = ids.computeIfAbsent(schema, s -> schemaId(topic, s));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        out.write(WireFormat.MAGIC);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
+        SpecificDatumWriter<T> writer = writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, model));
+        return serialize(topic, schema, out -> writer.write(data, out));
+    }
+
+    /**
+     * Confluent's wire format around what {@code body} encodes: magic byte, the id of {@code schema}
+     * under the topic's subject, then the body, which must be a value of {@code schema}.
+     */
+    public byte[] serialize(String topic, Schema schema, Body body) {
+        byte[] header = headers.computeIfAbsent(schema, s -> {
+            int id = schemaId(topic, s);
+            return new byte[] {WireFormat.MAGIC, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id};
+        });
         try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new SpecificDatumWriter<T>(schema, model).write(data, encoder);
-            encoder.flush();
+            return Encoding.encode(out -> {
+                out.writeFixed(header);
+                body.write(out);
+            });
         } catch (IOException | RuntimeException e) {
             throw new SerdeFailure(SerdeFailure.Reason.NOT_AVRO, "cannot write a " + schema.getFullName() + " to " + topic + ": " + e.getMessage(), e);
         }
-        return out.toByteArray();
     }
 
     private int schemaId(String topic, Schema schema) {

@@ -19,6 +19,7 @@ import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.DomainTopology;
 import io.datamesh.sdk.ProductMetrics;
+import io.datamesh.sdk.StreamsDefaults;
 import io.datamesh.sdk.dlq.DeadLetterCounts;
 import io.datamesh.sdk.dlq.DeadLetterHandler;
 import io.datamesh.runtime.query.Forwarder;
@@ -291,7 +292,7 @@ public final class DomainRuntime implements AutoCloseable {
     }
 
     private Properties streamsProperties(Optional<String> applicationServer) {
-        Map<String, Object> p = new LinkedHashMap<>();
+        Map<String, Object> p = new LinkedHashMap<>(StreamsDefaults.settings());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, domain.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -28,12 +28,34 @@ public final class ProductMetrics {
     }
 
     public void published(String productTopic, Instant recordedAt) {
-        published.computeIfAbsent(productTopic, t -> new LongAdder()).increment();
-        newestRecordedAt.computeIfAbsent(productTopic, t -> new AtomicLong(Long.MIN_VALUE)).accumulateAndGet(recordedAt.toEpochMilli(), Math::max);
+        publications(productTopic).published(recordedAt);
     }
 
     public void consumed(String inputTopic) {
-        consumed.computeIfAbsent(inputTopic, t -> new LongAdder()).increment();
+        consumption(inputTopic).increment();
+    }
+
+    /** What is published to one product topic: a processor looks it up once and counts on it per record. */
+    public Publications publications(String productTopic) {
+        return new Publications(published.computeIfAbsent(productTopic, t -> new LongAdder()),
+                newestRecordedAt.computeIfAbsent(productTopic, t -> new AtomicLong(Long.MIN_VALUE)));
+    }
+
+    /** The count of records read from one input topic, for a processor to keep. */
+    public LongAdder consumption(String inputTopic) {
+        return consumed.computeIfAbsent(inputTopic, t -> new LongAdder());
+    }
+
+    /** The counters of one product topic. */
+    public record Publications(LongAdder count, AtomicLong newestRecordedAt) {
+
+        public void published(Instant recordedAt) {
+            count.increment();
+            long millis = recordedAt.toEpochMilli();
+            if (newestRecordedAt.get() < millis) {
+                newestRecordedAt.accumulateAndGet(millis, Math::max);
+            }
+        }
     }
 
     public long publishedCount(String productTopic) {

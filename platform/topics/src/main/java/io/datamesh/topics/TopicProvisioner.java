@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,27 @@ public final class TopicProvisioner {
     }
 
     private List<TopicDrift> compare(List<String> topics, Map<String, TopicSpec> specs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            try {
+                return compareOnce(topics, specs);
+            } catch (TopicProvisioningException e) {
+                // A topic created a moment ago (by another instance, or just before us) exists for the
+                // controller before the broker answering has loaded it: ask again until the deadline.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new TopicProvisioningException("interrupted while waiting to describe topics " + topics, ie);
+                }
+            }
+        }
+    }
+
+    private List<TopicDrift> compareOnce(List<String> topics, Map<String, TopicSpec> specs) {
         List<TopicDrift> drifts = new ArrayList<>();
         try {
             Map<String, TopicDescription> descriptions = await(admin.describeTopics(topics).allTopicNames(), "describe topics");

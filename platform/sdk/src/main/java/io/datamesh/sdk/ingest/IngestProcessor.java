@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.datamesh.bitemporal.Operation;
 import io.datamesh.sdk.Emitter;
 import io.datamesh.sdk.Mapping;
+import io.datamesh.sdk.ProductMetrics;
 import io.datamesh.sdk.RawRecord;
 import io.datamesh.sdk.dlq.PoisonRecordException;
 import io.datamesh.sdk.dlq.Stage;
@@ -39,7 +41,10 @@ public final class IngestProcessor<R, P> implements Processor<String, R, String,
     private final Duration replayWindow;
     private final String productTopic;
     private ProcessorContext<String, ProductRecord<P>> context;
-    private io.datamesh.sdk.ProductMetrics metrics;
+    private ProductMetrics metrics;
+    private ProductMetrics.Publications publications;
+    private String consumedTopic;
+    private LongAdder consumed;
     private ReplayGuard guard;
     private Instant newestRecordedAt = Instant.EPOCH;
 
@@ -57,21 +62,28 @@ public final class IngestProcessor<R, P> implements Processor<String, R, String,
         this.context = context;
         KeyValueStore<String, byte[]> store = context.getStateStore(positionsStore);
         this.guard = new ReplayGuard(store, replayWindow);
-        this.metrics = io.datamesh.sdk.ProductMetrics.from(context.appConfigs());
+        this.metrics = ProductMetrics.from(context.appConfigs());
+        this.publications = metrics.publications(productTopic);
         context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, t -> guard.expire(newestRecordedAt));
     }
 
     @Override
     public void process(Record<String, R> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
-        metrics.consumed(meta.topic());
-        SourcePosition fallback = SourcePosition.kafka(meta.topic(), meta.partition(), meta.offset());
+        if (!meta.topic().equals(consumedTopic)) {
+            consumedTopic = meta.topic();
+            consumed = metrics.consumption(consumedTopic);
+        }
+        consumed.increment();
         Instant recordedAt;
         SourcePosition position;
         SourcePosition identity;
         try {
             recordedAt = SourceHeaders.recordedAt(record.headers(), Instant.ofEpochMilli(record.timestamp()));
-            position = SourceHeaders.position(record.headers(), fallback);
+            position = SourceHeaders.position(record.headers(), null);
+            if (position == null) {
+                position = SourcePosition.kafka(meta.topic(), meta.partition(), meta.offset());
+            }
             // A re-injected dead letter keeps its original position in the product, but is deduplicated by
             // its DLQ offset: its original position may lie below the source's high-water mark by now.
             SourcePosition replay = SourceHeaders.replayOf(record.headers());
@@ -100,7 +112,7 @@ public final class IngestProcessor<R, P> implements Processor<String, R, String,
             ProductRecord<P> product = new ProductRecord<>(e.key(), e.validFrom(), recordedAt, e.operation(), position,
                     ContentHash.of(format, e.payload()), e.payload());
             context.forward(new Record<>(e.key(), product, recordedAt.toEpochMilli()));
-            metrics.published(productTopic, recordedAt);
+            publications.published(recordedAt);
         }
     }
 }

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.datamesh.sdk.record.SourceHeaders;
 import io.datamesh.sdk.record.SourcePosition;
@@ -37,6 +39,11 @@ public final class ReplayGuard {
 
     private final KeyValueStore<String, byte[]> store;
     private final Duration window;
+    /** The high-water marks read or written by this task since it was initialised: the store stays the truth. */
+    private final Map<String, SourcePosition> marks = new HashMap<>();
+    /** The store key of the last ordered stream seen: consecutive records mostly come from one stream. */
+    private SourcePosition lastStream;
+    private String lastKey;
 
     public ReplayGuard(KeyValueStore<String, byte[]> store, Duration window) {
         this.store = store;
@@ -46,12 +53,18 @@ public final class ReplayGuard {
     /** Whether {@code position} was published already; if not, remembers it. */
     public boolean seenBefore(SourcePosition position, Instant recordedAt) {
         if (position.kind().ordered()) {
-            String key = MARK + position.stream();
-            byte[] mark = store.get(key);
-            if (mark != null && !position.isAfter(SourceHeaders.decode(new String(mark, StandardCharsets.UTF_8)))) {
+            String key = markKey(position);
+            SourcePosition mark = marks.get(key);
+            if (mark == null) {
+                byte[] stored = store.get(key);
+                mark = stored == null ? null : SourceHeaders.decode(new String(stored, StandardCharsets.UTF_8));
+            }
+            if (mark != null && !position.isAfter(mark)) {
+                marks.put(key, mark);
                 return true;
             }
             store.put(key, SourceHeaders.encode(position).getBytes(StandardCharsets.UTF_8));
+            marks.put(key, position);
             return false;
         }
         String key = ID + position.stream() + "|" + position.id();
@@ -62,6 +75,14 @@ public final class ReplayGuard {
         store.put(key, time.getBytes(StandardCharsets.UTF_8));
         store.put(BY_TIME + time + "|" + position.stream() + "|" + position.id(), new byte[0]);
         return false;
+    }
+
+    private String markKey(SourcePosition position) {
+        if (lastStream == null || !lastStream.sameStream(position)) {
+            lastStream = position;
+            lastKey = MARK + position.stream();
+        }
+        return lastKey;
     }
 
     /** Forgets unordered ids recorded before {@code newestRecordedAt - window}. */

@@ -36,6 +36,27 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
     private final int source;
     private final int contentHash;
     private final int payloadField;
+    /** Writes the envelope from the record directly; empty for an envelope of another shape (then the generic writer). */
+    private final java.util.Optional<EnvelopeEncoder<P>> encoder;
+    /** A payload schema instance found equal to the envelope's payload branch. */
+    private volatile Schema verifiedPayloadSchema;
+    /**
+     * The last payload this thread encoded for its content hash, with its bytes: the sink writes the
+     * same bytes into the envelope right after, on the same stream thread, so they are encoded once.
+     */
+    private final ThreadLocal<Encoded> lastEncoded = new ThreadLocal<>();
+
+    private record Encoded(Object payload, byte[] bytes) {
+    }
+
+    /**
+     * The last record this thread read from a topic, with its bytes: a view writes what it read into
+     * its store, and writing the same record back to the same topic's format gives the same bytes.
+     */
+    private final ThreadLocal<Decoded> lastDecoded = new ThreadLocal<>();
+
+    private record Decoded(Object record, String topic, byte[] bytes) {
+    }
 
     private AvroProductFormat(Class<W> envelope, Class<P> payload, SchemaRegistryClient registry, boolean autoRegister) {
         this.envelope = Objects.requireNonNull(envelope, "envelope");
@@ -50,6 +71,7 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
         this.source = position("source");
         this.contentHash = position("contentHash");
         this.payloadField = position("payload");
+        this.encoder = EnvelopeEncoder.of(schema);
     }
 
     /**
@@ -76,13 +98,52 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
     public Serde<ProductRecord<P>> serde(String topic) {
         MeshAvroSerde<W> avro = new MeshAvroSerde<W>(registry, autoRegister).withClassLoader(envelope.getClassLoader());
         return Serdes.serdeFrom(
-                (t, r) -> r == null ? null : avro.serializer().serialize(t, toEnvelope(r)),
-                (t, bytes) -> bytes == null ? null : fromEnvelope(avro.deserializer().deserialize(t, bytes)));
+                (t, r) -> r == null ? null : serialize(avro.serializer(), t, r),
+                (t, bytes) -> {
+                    if (bytes == null) {
+                        return null;
+                    }
+                    ProductRecord<P> r = fromEnvelope(avro.deserializer().deserialize(t, bytes));
+                    lastDecoded.set(new Decoded(r, t, bytes));
+                    return r;
+                });
+    }
+
+    private byte[] serialize(io.datamesh.serde.MeshAvroSerializer<W> avro, String topic, ProductRecord<P> r) {
+        Decoded read = lastDecoded.get();
+        if (read != null && read.record() == r && read.topic().equals(topic)) {
+            return read.bytes();
+        }
+        if (encoder.isEmpty() || (r.payload() != null && !copyable(r.payload()))) {
+            return avro.serialize(topic, toEnvelope(r));
+        }
+        byte[] payloadBytes = r.payload() == null ? null : encoded(r.payload());
+        return avro.serialize(topic, schema, out -> encoder.get().write(r, payloadBytes, out));
+    }
+
+    /** Whether the payload's canonical bytes are an encoding under the envelope's payload schema. */
+    private boolean copyable(P payload) {
+        Schema s = payload.getSchema();
+        if (s == verifiedPayloadSchema) {
+            return true;
+        }
+        if (!s.equals(encoder.get().payloadSchema())) {
+            return false;
+        }
+        verifiedPayloadSchema = s;
+        return true;
+    }
+
+    private byte[] encoded(P payload) {
+        Encoded last = lastEncoded.get();
+        return last != null && last.payload() == payload ? last.bytes() : AvroCanonical.bytes(payload);
     }
 
     @Override
     public byte[] canonicalBytes(P payload) {
-        return AvroCanonical.bytes(payload);
+        byte[] bytes = AvroCanonical.bytes(payload);
+        lastEncoded.set(new Encoded(payload, bytes));
+        return bytes;
     }
 
     @Override

@@ -7,6 +7,15 @@ import java.util.HexFormat;
 /** SHA-256 over a payload's canonical bytes; a delete hashes the empty byte string. */
 public final class ContentHash {
 
+    /** One digest per thread: looking SHA-256 up among the security providers costs more than hashing a payload. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    });
+
     private ContentHash() {
     }
 
@@ -24,10 +33,6 @@ public final class ContentHash {
     }
 
     static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return SHA_256.get().digest(bytes);
     }
 }

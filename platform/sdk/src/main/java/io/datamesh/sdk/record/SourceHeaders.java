@@ -71,28 +71,57 @@ public final class SourceHeaders {
     }
 
     public static String encode(SourcePosition p) {
-        return String.join(";", p.kind().name(), enc(p.source()), enc(p.segment()), String.valueOf(p.offset()),
-                String.valueOf(p.row()), p.id() == null ? "" : enc(p.id()));
+        StringBuilder b = new StringBuilder(64).append(p.kind().name()).append(';');
+        enc(b, p.source()).append(';');
+        enc(b, p.segment()).append(';').append(p.offset()).append(';').append(p.row()).append(';');
+        if (p.id() != null) {
+            enc(b, p.id());
+        }
+        return b.toString();
     }
 
     public static SourcePosition decode(String s) {
-        String[] f = s.split(";", -1);
-        if (f.length != 6) {
+        int[] at = new int[5];
+        int from = 0;
+        for (int i = 0; i < at.length; i++) {
+            at[i] = s.indexOf(';', from);
+            if (at[i] < 0) {
+                throw new IllegalArgumentException("header " + SOURCE + " must be kind;source;segment;offset;row;id, was '" + s + "'");
+            }
+            from = at[i] + 1;
+        }
+        if (s.indexOf(';', from) >= 0) {
             throw new IllegalArgumentException("header " + SOURCE + " must be kind;source;segment;offset;row;id, was '" + s + "'");
         }
         try {
-            return new SourcePosition(SourcePosition.Kind.valueOf(f[0]), dec(f[1]), dec(f[2]), Long.parseLong(f[3]),
-                    Integer.parseInt(f[4]), f[5].isEmpty() ? null : dec(f[5]));
+            String id = s.substring(at[4] + 1);
+            return new SourcePosition(kind(s.substring(0, at[0])), dec(s.substring(at[0] + 1, at[1])), dec(s.substring(at[1] + 1, at[2])),
+                    Long.parseLong(s, at[2] + 1, at[3], 10), Integer.parseInt(s, at[3] + 1, at[4], 10), id.isEmpty() ? null : dec(id));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("header " + SOURCE + " is not a source position: '" + s + "': " + e.getMessage(), e);
         }
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    private static SourcePosition.Kind kind(String name) {
+        return switch (name) {
+            case "CDC" -> SourcePosition.Kind.CDC;
+            case "KAFKA" -> SourcePosition.Kind.KAFKA;
+            default -> SourcePosition.Kind.valueOf(name);
+        };
+    }
+
+    /** URL-encoded, as {@link URLEncoder} does; text that needs no escaping (the usual case) is appended as is. */
+    private static StringBuilder enc(StringBuilder b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == '*')) {
+                return b.append(URLEncoder.encode(s, StandardCharsets.UTF_8));
+            }
+        }
+        return b.append(s);
     }
 
     private static String dec(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return s.indexOf('%') < 0 && s.indexOf('+') < 0 ? s : URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 }

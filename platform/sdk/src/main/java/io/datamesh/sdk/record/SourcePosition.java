@@ -70,9 +70,14 @@ public record SourcePosition(Kind kind, String source, String segment, long offs
         return kind == Kind.KAFKA ? kind + "|" + source + "|" + segment : kind + "|" + source;
     }
 
+    /** Whether {@code other} is a position of the same {@link #stream()}. */
+    public boolean sameStream(SourcePosition other) {
+        return kind == other.kind && source.equals(other.source) && (kind != Kind.KAFKA || segment.equals(other.segment));
+    }
+
     /** Whether this ordered position comes after {@code other} of the same stream. */
     public boolean isAfter(SourcePosition other) {
-        if (!kind.ordered() || !stream().equals(other.stream())) {
+        if (!kind.ordered() || !sameStream(other)) {
             throw new IllegalArgumentException("positions " + this + " and " + other + " are not of one ordered stream");
         }
         if (kind == Kind.CDC) {

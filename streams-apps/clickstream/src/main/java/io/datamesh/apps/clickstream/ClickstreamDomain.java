@@ -13,6 +13,7 @@ import io.datamesh.schemas.clickstream.PageView;
 import io.datamesh.schemas.clickstream.Session;
 import io.datamesh.schemas.clickstream.SessionRecord;
 import io.datamesh.sdk.Domain;
+import io.datamesh.sdk.Instants;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.JsonSerde;
 import io.datamesh.sdk.record.ProductRecord;
@@ -38,7 +39,7 @@ public final class ClickstreamDomain implements DomainDefinition {
         Domain.Raw<JsonNode> raw = d.raw("clicks", JsonSerde.tree());
         Domain.Product<Click> clicks = d.publish("clicks", 1, d.avro(ClickRecord.class, Click.class), raw, (in, out) -> {
             JsonNode c = in.value();
-            Instant at = Instant.parse(required(c, "at"));
+            Instant at = Instants.parse(required(c, "at"));
             out.upsert(required(c, "click_id"), at, Click.newBuilder()
                     .setClickId(required(c, "click_id"))
                     .setSessionId(required(c, "session_id"))

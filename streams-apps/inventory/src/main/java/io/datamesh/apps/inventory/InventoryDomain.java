@@ -13,6 +13,7 @@ import io.datamesh.schemas.inventory.WriteOff;
 import io.datamesh.schemas.inventory.WriteOffReason;
 import io.datamesh.schemas.inventory.WriteOffRecord;
 import io.datamesh.sdk.Domain;
+import io.datamesh.sdk.Instants;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.JsonSerde;
 
@@ -44,7 +45,7 @@ public final class InventoryDomain implements DomainDefinition {
                 out.delete(id, in.recordedAt());
                 return;
             }
-            Instant at = Instant.parse(required(row, "written_off_at"));
+            Instant at = Instants.parse(required(row, "written_off_at"));
             out.upsert(id, at, WriteOff.newBuilder()
                     .setWriteOffId(id)
                     .setPizzeriaId(required(row, "pizzeria_id"))

@@ -14,6 +14,7 @@ import io.datamesh.schemas.kitchen.PizzaEvent;
 import io.datamesh.schemas.kitchen.PizzaEventRecord;
 import io.datamesh.schemas.kitchen.PizzaStage;
 import io.datamesh.sdk.Domain;
+import io.datamesh.sdk.Instants;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.JsonSerde;
 import io.datamesh.sdk.record.ProductRecord;
@@ -39,7 +40,7 @@ public final class KitchenDomain implements DomainDefinition {
         Domain.Raw<JsonNode> bus = d.raw("pizza-events", JsonSerde.tree());
         Domain.Product<PizzaEvent> events = d.publish("pizza-events", 1, d.avro(PizzaEventRecord.class, PizzaEvent.class), bus, (in, out) -> {
             JsonNode m = in.value();
-            Instant at = Instant.parse(required(m, "at"));
+            Instant at = Instants.parse(required(m, "at"));
             out.upsert(required(m, "pizza_id"), at, PizzaEvent.newBuilder()
                     .setPizzaId(required(m, "pizza_id"))
                     .setOrderId(required(m, "order_id"))

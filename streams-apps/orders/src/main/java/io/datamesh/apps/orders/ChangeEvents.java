@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.datamesh.sdk.Instants;
 
 /**
  * Reading Debezium change events of the orders database: {@code op} (c, u, d, r), {@code before}
@@ -27,10 +28,10 @@ final class ChangeEvents {
 
     static String op(JsonNode event) {
         String op = event.path("op").asText("");
-        if (!op.matches("[curd]")) {
-            throw new IllegalArgumentException("change event op must be c, u, r or d, was '" + op + "'");
-        }
-        return op;
+        return switch (op) {
+            case "c", "u", "r", "d" -> op;
+            default -> throw new IllegalArgumentException("change event op must be c, u, r or d, was '" + op + "'");
+        };
     }
 
     static String text(JsonNode row, String column) {
@@ -73,7 +74,7 @@ final class ChangeEvents {
             return Instant.ofEpochMilli(v.asLong());
         }
         try {
-            return Instant.parse(v.asText());
+            return Instants.parse(v.asText());
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("column " + column + " must be an ISO-8601 instant or epoch milliseconds, was '" + v.asText() + "'");
         }
