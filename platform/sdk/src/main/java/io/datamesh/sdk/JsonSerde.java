@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,6 +16,8 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class JsonSerde {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Resolved once: {@code ObjectMapper.readTree} looks the tree type and its deserializer up on every call. */
+    private static final ObjectReader TREE = JSON.readerFor(JsonNode.class);
 
     private JsonSerde() {
     }
@@ -31,7 +34,7 @@ public final class JsonSerde {
                 return null;
             }
             try {
-                JsonNode node = JSON.readTree(bytes);
+                JsonNode node = TREE.readTree(bytes);
                 if (node == null || node.isMissingNode()) {
                     throw new SerializationException("record of " + topic + " is empty, not JSON");
                 }
