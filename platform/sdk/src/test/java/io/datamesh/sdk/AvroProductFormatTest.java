@@ -45,4 +45,21 @@ class AvroProductFormatTest {
         assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("orders.product.order-lines.v1", delete)))
                 .isEqualTo(delete);
     }
+
+    @Test
+    void aRecordReadIsWrittenBackToItsTopicWithTheBytesItWasReadFrom() {
+        OrderLine line = OrderLine.newBuilder().setOrderId("o1").setLineNo(1).setPizzeriaId("42").setProductId("margherita")
+                .setQuantity(2).setUnitPrice(new BigDecimal("8.50")).setPlacedAt(Instant.parse("2018-07-08T10:00:00Z")).build();
+        ProductRecord<OrderLine> record = new ProductRecord<>("o1#1", Instant.parse("2018-07-08T10:00:00Z"),
+                Instant.parse("2018-07-08T10:00:01Z"), Operation.UPSERT, SourcePosition.kafka("raw", 0, 7), ContentHash.of(format, line), line);
+        var serde = format.serde("orders.product.order-lines.v1");
+        byte[] bytes = serde.serializer().serialize("orders.product.order-lines.v1", record);
+
+        ProductRecord<OrderLine> read = serde.deserializer().deserialize("orders.product.order-lines.v1", bytes);
+
+        assertThat(serde.serializer().serialize("orders.product.order-lines.v1", read)).isSameAs(bytes);
+        byte[] elsewhere = serde.serializer().serialize("other.product.order-lines.v1", read);
+        assertThat(elsewhere).isNotSameAs(bytes);
+        assertThat(serde.deserializer().deserialize("other.product.order-lines.v1", elsewhere)).isEqualTo(record);
+    }
 }

@@ -50,12 +50,40 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
     }
 
     /**
-     * The last record this thread read from a topic, with its bytes: a view writes what it read into
-     * its store, and writing the same record back to the same topic's format gives the same bytes.
+     * The records this thread read lately, with their bytes: a view writes what it read into its
+     * store, and writing the same record back in the same topic's format gives the same bytes.
+     * Kafka Streams reads one record ahead per input partition, so a few are remembered.
      */
-    private final ThreadLocal<Decoded> lastDecoded = new ThreadLocal<>();
+    private final ThreadLocal<ReadRecords> lastDecoded = ThreadLocal.withInitial(ReadRecords::new);
 
-    private record Decoded(Object record, String topic, byte[] bytes) {
+    /** A small ring of (record, topic, bytes), looked up by identity. */
+    private static final class ReadRecords {
+        private static final int SLOTS = 16;
+        /** Bigger records are not remembered: at most {@code SLOTS} × this many bytes per thread. */
+        private static final int MAX_BYTES = 64 * 1024;
+        private final Object[] records = new Object[SLOTS];
+        private final String[] topics = new String[SLOTS];
+        private final byte[][] bytes = new byte[SLOTS][];
+        private int next;
+
+        void remember(Object record, String topic, byte[] value) {
+            if (value.length > MAX_BYTES) {
+                return;
+            }
+            records[next] = record;
+            topics[next] = topic;
+            bytes[next] = value;
+            next = (next + 1) % SLOTS;
+        }
+
+        byte[] bytesOf(Object record, String topic) {
+            for (int i = 0; i < SLOTS; i++) {
+                if (records[i] == record && topic.equals(topics[i])) {
+                    return bytes[i];
+                }
+            }
+            return null;
+        }
     }
 
     private AvroProductFormat(Class<W> envelope, Class<P> payload, SchemaRegistryClient registry, boolean autoRegister) {
@@ -104,15 +132,15 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
                         return null;
                     }
                     ProductRecord<P> r = fromEnvelope(avro.deserializer().deserialize(t, bytes));
-                    lastDecoded.set(new Decoded(r, t, bytes));
+                    lastDecoded.get().remember(r, t, bytes);
                     return r;
                 });
     }
 
     private byte[] serialize(io.datamesh.serde.MeshAvroSerializer<W> avro, String topic, ProductRecord<P> r) {
-        Decoded read = lastDecoded.get();
-        if (read != null && read.record() == r && read.topic().equals(topic)) {
-            return read.bytes();
+        byte[] read = lastDecoded.get().bytesOf(r, topic);
+        if (read != null) {
+            return read;
         }
         if (encoder.isEmpty() || (r.payload() != null && !copyable(r.payload()))) {
             return avro.serialize(topic, toEnvelope(r));
