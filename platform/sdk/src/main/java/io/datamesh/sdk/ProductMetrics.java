@@ -31,10 +31,6 @@ public final class ProductMetrics {
         publications(productTopic).published(recordedAt);
     }
 
-    public void consumed(String inputTopic) {
-        consumption(inputTopic).increment();
-    }
-
     /** What is published to one product topic: a processor looks it up once and counts on it per record. */
     public Publications publications(String productTopic) {
         return new Publications(published.computeIfAbsent(productTopic, t -> new LongAdder()),

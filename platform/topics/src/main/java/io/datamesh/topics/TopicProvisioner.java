@@ -87,50 +87,46 @@ public final class TopicProvisioner {
         while (true) {
             try {
                 return compareOnce(topics, specs);
-            } catch (TopicProvisioningException e) {
+            } catch (ExecutionException e) {
                 // A topic created a moment ago (by another instance, or just before us) exists for the
                 // controller before the broker answering has loaded it: ask again until the deadline.
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
+                    throw new TopicProvisioningException("cannot describe existing topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
                 }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new TopicProvisioningException("interrupted while waiting to describe topics " + topics, ie);
-                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new TopicProvisioningException("interrupted while waiting to describe topics " + topics, ie);
             }
         }
     }
 
-    private List<TopicDrift> compareOnce(List<String> topics, Map<String, TopicSpec> specs) {
+    private List<TopicDrift> compareOnce(List<String> topics, Map<String, TopicSpec> specs) throws ExecutionException {
         List<TopicDrift> drifts = new ArrayList<>();
-        try {
-            Map<String, TopicDescription> descriptions = await(admin.describeTopics(topics).allTopicNames(), "describe topics");
-            Map<ConfigResource, Config> configs = await(admin.describeConfigs(topics.stream()
-                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all(), "describe topic configs");
-            for (String topic : topics) {
-                TopicSpec spec = specs.get(topic);
-                TopicDescription d = descriptions.get(topic);
-                if (d.partitions().size() != spec.partitions()) {
-                    drifts.add(new TopicDrift(topic, "partitions", String.valueOf(spec.partitions()), String.valueOf(d.partitions().size())));
-                }
-                int replicas = d.partitions().get(0).replicas().size();
-                if (replicas != spec.replicationFactor()) {
-                    drifts.add(new TopicDrift(topic, "replication.factor", String.valueOf(spec.replicationFactor()), String.valueOf(replicas)));
-                }
-                Map<String, String> actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic)).entries().stream()
-                        .filter(e -> e.value() != null)
-                        .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
-                spec.configs().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(want -> {
-                    String have = actual.get(want.getKey());
-                    if (!want.getValue().equals(have)) {
-                        drifts.add(new TopicDrift(topic, want.getKey(), want.getValue(), String.valueOf(have)));
-                    }
-                });
+        Map<String, TopicDescription> descriptions = await(admin.describeTopics(topics).allTopicNames(), "describe topics");
+        Map<ConfigResource, Config> configs = await(admin.describeConfigs(topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all(), "describe topic configs");
+        for (String topic : topics) {
+            TopicSpec spec = specs.get(topic);
+            TopicDescription d = descriptions.get(topic);
+            if (d.partitions().size() != spec.partitions()) {
+                drifts.add(new TopicDrift(topic, "partitions", String.valueOf(spec.partitions()), String.valueOf(d.partitions().size())));
             }
-        } catch (ExecutionException e) {
-            throw new TopicProvisioningException("cannot describe existing topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
+            int replicas = d.partitions().get(0).replicas().size();
+            if (replicas != spec.replicationFactor()) {
+                drifts.add(new TopicDrift(topic, "replication.factor", String.valueOf(spec.replicationFactor()), String.valueOf(replicas)));
+            }
+            Map<String, String> actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic)).entries().stream()
+                    .filter(e -> e.value() != null)
+                    .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
+            spec.configs().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(want -> {
+                String have = actual.get(want.getKey());
+                if (!want.getValue().equals(have)) {
+                    drifts.add(new TopicDrift(topic, want.getKey(), want.getValue(), String.valueOf(have)));
+                }
+            });
         }
         return drifts;
     }

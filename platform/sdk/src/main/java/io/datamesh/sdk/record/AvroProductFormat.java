@@ -4,12 +4,14 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.datamesh.bitemporal.Operation;
 import io.datamesh.schemas.envelope.Sha256;
 import io.datamesh.schemas.envelope.SourceKind;
 import io.datamesh.serde.AvroCanonical;
 import io.datamesh.serde.MeshAvroSerde;
+import io.datamesh.serde.MeshAvroSerializer;
 import io.datamesh.serde.SchemaRegistryClient;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -37,7 +39,7 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
     private final int contentHash;
     private final int payloadField;
     /** Writes the envelope from the record directly; empty for an envelope of another shape (then the generic writer). */
-    private final java.util.Optional<EnvelopeEncoder<P>> encoder;
+    private final Optional<EnvelopeEncoder<P>> encoder;
     /** A payload schema instance found equal to the envelope's payload branch. */
     private volatile Schema verifiedPayloadSchema;
     /**
@@ -137,7 +139,7 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
                 });
     }
 
-    private byte[] serialize(io.datamesh.serde.MeshAvroSerializer<W> avro, String topic, ProductRecord<P> r) {
+    private byte[] serialize(MeshAvroSerializer<W> avro, String topic, ProductRecord<P> r) {
         byte[] read = lastDecoded.get().bytesOf(r, topic);
         if (read != null) {
             return read;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Random;
+import java.util.function.BiFunction;
 
 import io.datamesh.bitemporal.Operation;
 import io.datamesh.schemas.orders.Order;
@@ -33,30 +34,31 @@ class EnvelopeEncoderTest {
 
     @Test
     void writesTheSameBytesAsTheGenericWriterForRandomOrderLines() throws IOException {
-        AvroProductFormat<OrderLineRecord, OrderLine> format = AvroProductFormat.of(OrderLineRecord.class, OrderLine.class, registry);
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
-        for (int i = 0; i < 5_000; i++) {
-            OrderLine line = random.nextInt(5) == 0 ? null : OrderLine.newBuilder().setOrderId("o" + random.nextInt())
-                    .setLineNo(random.nextInt(1, 20)).setPizzeriaId("p" + random.nextInt(40)).setProductId("margherita é€")
-                    .setQuantity(random.nextInt(1, 9)).setUnitPrice(BigDecimal.valueOf(random.nextInt(100_000), 2))
-                    .setPlacedAt(Instant.ofEpochMilli(random.nextLong(0, 4_000_000_000_000L))).setRefunded(random.nextBoolean()).build();
-            assertSameBytes(format, record(random, line), seed);
-        }
+        assertSameBytesForRandomRecords(AvroProductFormat.of(OrderLineRecord.class, OrderLine.class, registry), 5_000,
+                (random, i) -> random.nextInt(5) == 0 ? null : OrderLine.newBuilder().setOrderId("o" + random.nextInt())
+                        .setLineNo(random.nextInt(1, 20)).setPizzeriaId("p" + random.nextInt(40)).setProductId("margherita é€")
+                        .setQuantity(random.nextInt(1, 9)).setUnitPrice(BigDecimal.valueOf(random.nextInt(100_000), 2))
+                        .setPlacedAt(Instant.ofEpochMilli(random.nextLong(0, 4_000_000_000_000L))).setRefunded(random.nextBoolean())
+                        .build());
     }
 
     @Test
     void writesTheSameBytesForOrdersWithOptionalFieldsAndEnums() throws IOException {
-        AvroProductFormat<OrderRecord, Order> format = AvroProductFormat.of(OrderRecord.class, Order.class, registry);
+        assertSameBytesForRandomRecords(AvroProductFormat.of(OrderRecord.class, Order.class, registry), 2_000,
+                (random, i) -> Order.newBuilder().setOrderId("o" + i).setPizzeriaId("napoli-1")
+                        .setCustomerId(random.nextBoolean() ? null : "c" + i)
+                        .setStatus(OrderStatus.values()[random.nextInt(OrderStatus.values().length)])
+                        .setPlacedAt(Instant.ofEpochMilli(random.nextLong(0, 4_000_000_000_000L)))
+                        .setTotal(BigDecimal.valueOf(random.nextInt(1_000_000), 2)).build());
+    }
+
+    /** {@code count} random records around the payloads {@code payload} makes (null: a delete), with a printed seed. */
+    private static <W extends SpecificRecordBase, P extends SpecificRecordBase> void assertSameBytesForRandomRecords(
+            AvroProductFormat<W, P> format, int count, BiFunction<Random, Integer, P> payload) throws IOException {
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        for (int i = 0; i < 2_000; i++) {
-            Order order = Order.newBuilder().setOrderId("o" + i).setPizzeriaId("napoli-1")
-                    .setCustomerId(random.nextBoolean() ? null : "c" + i)
-                    .setStatus(OrderStatus.values()[random.nextInt(OrderStatus.values().length)])
-                    .setPlacedAt(Instant.ofEpochMilli(random.nextLong(0, 4_000_000_000_000L)))
-                    .setTotal(BigDecimal.valueOf(random.nextInt(1_000_000), 2)).build();
-            assertSameBytes(format, record(random, order), seed);
+        for (int i = 0; i < count; i++) {
+            assertSameBytes(format, record(random, payload.apply(random, i)), seed);
         }
     }
 
