@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The orders jar deployed with {@code mesh run} as a separate process, killed with SIGKILL in the
- * middle of a stream and started again: every source position is published exactly once.
+ * middle of a stream and started again: every source position is published exactly once, also
+ * when the source replays them all to an instance that restored its state from the changelogs.
  */
 class KillNineTest {
 
@@ -62,6 +63,17 @@ class KillNineTest {
                 List<String> positions = awaitAtLeast(3000);
                 assertThat(positions).hasSize(3000);
                 assertThat(new HashSet<>(positions)).hasSize(3000);
+
+                // Killed again once everything is committed, and started on an empty state folder: the replay
+                // guard's high-water marks come back from its changelog, where they were committed with the output.
+                second.destroyForcibly();
+                second.waitFor();
+                meshRun(jar, registry.url(), "state-restored");
+                send(producer, 0, 3000); // the source replays from its first position
+                send(producer, 3000, 3100);
+                List<String> afterReplay = awaitAtLeast(3100);
+                assertThat(afterReplay).hasSize(3100);
+                assertThat(new HashSet<>(afterReplay)).hasSize(3100);
             }
         } finally {
             for (Process p : processes) {
@@ -110,10 +122,14 @@ class KillNineTest {
     }
 
     private Process meshRun(Path jar, String registryUrl) throws IOException {
+        return meshRun(jar, registryUrl, "state");
+    }
+
+    private Process meshRun(Path jar, String registryUrl, String stateDir) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), Mesh.class.getName(), "run",
                 jar.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--registry", registryUrl,
-                "--state-dir", dir.resolve("state").toString(), "--http-port", "0",
+                "--state-dir", dir.resolve(stateDir).toString(), "--http-port", "0",
                 // a killed member is noticed after 10 s instead of the default 45 s
                 "--set", "consumer.session.timeout.ms=10000", "--set", "consumer.heartbeat.interval.ms=1000")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mesh-run-" + processes.size() + ".log").toFile()).start();

@@ -10,6 +10,7 @@ import io.datamesh.bitemporal.aggregate.AggregateDefinition;
 import io.datamesh.bitemporal.aggregate.BitemporalAggregates;
 import io.datamesh.bitemporal.VersionSerde;
 import io.datamesh.sdk.ingest.AggregatePublisher;
+import io.datamesh.sdk.ingest.CommitBufferedStore;
 import io.datamesh.sdk.ingest.DeriveProcessor;
 import io.datamesh.sdk.ingest.RegroupProcessor;
 import io.datamesh.sdk.ingest.IngestProcessor;
@@ -25,6 +26,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -97,11 +100,11 @@ public final class DomainTopology {
     private <R, P> void ingest(Domain.Product<P> product, Domain.Mapped<R, P> mapped) {
         String base = product.topic().name() + "-v" + product.topic().major();
         String positions = base + "-positions";
-        // Cached: an ordered source moves its high-water mark on every record, and the cache turns
-        // those puts into one changelog write per stream and commit instead of one per record.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(positions), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled()
-                .withLoggingEnabled(Map.of("cleanup.policy", "compact")));
+        // Buffered until the commit: an ordered source moves its high-water mark on every record, and
+        // the buffer turns those puts into one changelog write per stream and commit.
+        StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(positions),
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of("cleanup.policy", "compact"));
+        builder.addStateStore(CommitBufferedStore.builder(store.withCachingDisabled()));
         String productTopic = product.topic().value();
         raw(mapped.raw())
                 .process(() -> new IngestProcessor<>(mapped.mapping(), product.format(), positions, REPLAY_WINDOW, productTopic),

@@ -1,0 +1,258 @@
+package io.datamesh.sdk.ingest;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+
+/**
+ * A key-value store whose writes wait in memory until the task commits. The replay guard moves a
+ * high-water mark on every record; through Kafka Streams' record cache each of those puts costs
+ * a serialization, an LRU update and a copy of the record's context, only to be overwritten by the
+ * next one. Here a put is one map entry, and the store below (cache, changelog, RocksDB) sees the
+ * last value of each key once per commit.
+ *
+ * <p>When: Kafka Streams flushes the caches of a task's stores right before it commits the task
+ * (and before a clean suspend or close), through {@link CachedStateStore#flushCache()}, an
+ * interface of its internals package; that is the one internal type the SDK relies on (Kafka
+ * 4.3). Under exactly-once the buffered writes therefore reach the changelog in the same
+ * transaction as the output they describe, as the cache's did; a task closed dirty drops them,
+ * with its aborted output. {@code KillNineTest} replays a source after a SIGKILL: if the marks
+ * were not committed with the output, the replay would publish again.
+ *
+ * <p>Reads see the buffered writes: a get looks in the buffer first, and range reads write the
+ * buffer through before they read. Deletes write through at once.
+ */
+public final class CommitBufferedStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
+
+    private final KeyValueStore<K, V> inner;
+    private final Map<K, V> pending = new HashMap<>();
+
+    CommitBufferedStore(KeyValueStore<K, V> inner) {
+        this.inner = Objects.requireNonNull(inner);
+    }
+
+    /** Wraps what {@code inner} builds; logging and caching are configured on {@code inner}. */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner) {
+        return new Builder<>(inner);
+    }
+
+    @Override
+    public void put(K key, V value) {
+        if (value == null) {
+            delete(key);
+        } else {
+            pending.put(key, value);
+        }
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        V existing = get(key);
+        if (existing == null) {
+            put(key, value);
+        }
+        return existing;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<K, V>> entries) {
+        for (KeyValue<K, V> e : entries) {
+            put(e.key, e.value);
+        }
+    }
+
+    @Override
+    public V delete(K key) {
+        V buffered = pending.remove(key);
+        V stored = inner.delete(key);
+        return buffered != null ? buffered : stored;
+    }
+
+    @Override
+    public V get(K key) {
+        V buffered = pending.get(key);
+        return buffered != null ? buffered : inner.get(key);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> range(K from, K to) {
+        writePending();
+        return inner.range(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> reverseRange(K from, K to) {
+        writePending();
+        return inner.reverseRange(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<K, V> all() {
+        writePending();
+        return inner.all();
+    }
+
+    @Override
+    public KeyValueIterator<K, V> reverseAll() {
+        writePending();
+        return inner.reverseAll();
+    }
+
+    @Override
+    public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
+        writePending();
+        return inner.prefixScan(prefix, prefixKeySerializer);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        writePending();
+        return inner.approximateNumEntries();
+    }
+
+    private void writePending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<K, V> e : pending.entrySet()) {
+            inner.put(e.getKey(), e.getValue());
+        }
+        pending.clear();
+    }
+
+    /** Called by Kafka Streams before every commit: the buffer goes down, then the cache below it. */
+    @Override
+    public void flushCache() {
+        writePending();
+        if (inner instanceof CachedStateStore<?, ?> cached) {
+            cached.flushCache();
+        }
+    }
+
+    @Override
+    public void clearCache() {
+        pending.clear();
+        if (inner instanceof CachedStateStore<?, ?> cached) {
+            cached.clearCache();
+        }
+    }
+
+    /** No flush listeners: this store forwards nothing downstream. */
+    @Override
+    public boolean setFlushListener(CacheFlushListener<K, V> listener, boolean sendOldValues) {
+        return false;
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        pending.clear();
+        inner.init(context, root);
+    }
+
+    @Override
+    public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        inner.commit(changelogOffsets);
+    }
+
+    @Override
+    public Long committedOffset(TopicPartition partition) {
+        return inner.committedOffset(partition);
+    }
+
+    @Override
+    public boolean managesOffsets() {
+        return inner.managesOffsets();
+    }
+
+    /** Buffered writes of a task closed without a commit are dropped, as its output is. */
+    @Override
+    public void close() {
+        pending.clear();
+        inner.close();
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public boolean persistent() {
+        return inner.persistent();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return inner.isOpen();
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        return inner.query(query, positionBound, config);
+    }
+
+    @Override
+    public Position getPosition() {
+        return inner.getPosition();
+    }
+
+    private record Builder<K, V>(StoreBuilder<KeyValueStore<K, V>> inner) implements StoreBuilder<KeyValueStore<K, V>> {
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withCachingEnabled() {
+            return new Builder<>(inner.withCachingEnabled());
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withCachingDisabled() {
+            return new Builder<>(inner.withCachingDisabled());
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withLoggingEnabled(Map<String, String> config) {
+            return new Builder<>(inner.withLoggingEnabled(config));
+        }
+
+        @Override
+        public StoreBuilder<KeyValueStore<K, V>> withLoggingDisabled() {
+            return new Builder<>(inner.withLoggingDisabled());
+        }
+
+        @Override
+        public KeyValueStore<K, V> build() {
+            return new CommitBufferedStore<>(inner.build());
+        }
+
+        @Override
+        public Map<String, String> logConfig() {
+            return inner.logConfig();
+        }
+
+        @Override
+        public boolean loggingEnabled() {
+            return inner.loggingEnabled();
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+    }
+}
