@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.time.Instant;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datamesh.schemas.inventory.WriteOff;
 import io.datamesh.schemas.inventory.WriteOffReason;
+import io.datamesh.sdk.ChangeEvent;
 import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.sdk.record.SourcePosition;
 import io.datamesh.sdk.testing.DomainTestDriver;
@@ -18,8 +17,8 @@ class InventoryDomainTest {
 
     static final Instant AT = Instant.parse("2018-07-08T21:30:00Z");
 
-    static JsonNode event(String op, String row) throws Exception {
-        return new ObjectMapper().readTree("{\"op\":\"" + op + "\",\"before\":" + (op.equals("d") ? row : "null")
+    static ChangeEvent event(String op, String row) {
+        return ChangeEvent.parse("{\"op\":\"" + op + "\",\"before\":" + (op.equals("d") ? row : "null")
                 + ",\"after\":" + (op.equals("d") ? "null" : row) + "}");
     }
 

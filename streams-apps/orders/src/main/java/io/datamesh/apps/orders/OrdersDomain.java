@@ -1,17 +1,17 @@
 package io.datamesh.apps.orders;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.datamesh.schemas.orders.Order;
 import io.datamesh.schemas.orders.OrderLine;
 import io.datamesh.schemas.orders.OrderLineRecord;
 import io.datamesh.schemas.orders.OrderRecord;
 import io.datamesh.schemas.orders.OrderStatus;
+import io.datamesh.sdk.ChangeEvent;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
-import io.datamesh.sdk.JsonSerde;
 
 /**
  * The orders domain: the orders database's change events (Debezium, tables {@code orders} and
@@ -33,46 +33,53 @@ public final class OrdersDomain implements DomainDefinition {
     @Override
     public void define(Domain d) {
         d.owner("team-orders@pizza.example").timeZone(ZoneId.of("Europe/Rome"));
-        Domain.Raw<JsonNode> orders = d.raw("orders", JsonSerde.tree());
-        Domain.Raw<JsonNode> lines = d.raw("order-lines", JsonSerde.tree());
+        Domain.Raw<ChangeEvent> orders = d.raw("orders", ChangeEvent.serde());
+        Domain.Raw<ChangeEvent> lines = d.raw("order-lines", ChangeEvent.serde());
 
         d.publish("orders", 1, d.avro(OrderRecord.class, Order.class), orders, (in, out) -> {
-            JsonNode row = ChangeEvents.row(in.value());
-            String id = ChangeEvents.text(row, "id");
-            if (ChangeEvents.op(in.value()).equals("d")) {
+            ChangeEvent event = in.value();
+            ChangeEvent.Row row = event.row();
+            String id = row.text("id");
+            if (event.isDelete()) {
                 out.delete(id, in.recordedAt());
                 return;
             }
-            out.upsert(id, ChangeEvents.validFrom(in.value(), row, in.recordedAt()), Order.newBuilder()
+            out.upsert(id, validFrom(event, row), Order.newBuilder()
                     .setOrderId(id)
-                    .setPizzeriaId(ChangeEvents.text(row, "pizzeria_id"))
-                    .setCustomerId(ChangeEvents.optionalText(row, "customer_id"))
-                    .setStatus(status(ChangeEvents.text(row, "status")))
-                    .setPlacedAt(ChangeEvents.time(row, "placed_at"))
-                    .setTotal(ChangeEvents.money(row, "total"))
+                    .setPizzeriaId(row.text("pizzeria_id"))
+                    .setCustomerId(row.optionalText("customer_id"))
+                    .setStatus(status(row.text("status")))
+                    .setPlacedAt(row.time("placed_at"))
+                    .setTotal(row.decimal("total", 2))
                     .build());
         }).freshness(Duration.ofMinutes(5)).view(ORDERS_BY_ID);
 
         d.publish("order-lines", 1, d.avro(OrderLineRecord.class, OrderLine.class), lines, (in, out) -> {
-            JsonNode row = ChangeEvents.row(in.value());
-            String orderId = ChangeEvents.text(row, "order_id");
-            int lineNo = ChangeEvents.integer(row, "line_no");
+            ChangeEvent event = in.value();
+            ChangeEvent.Row row = event.row();
+            String orderId = row.text("order_id");
+            int lineNo = row.integer("line_no");
             String key = orderId + "#" + lineNo;
-            if (ChangeEvents.op(in.value()).equals("d")) {
+            if (event.isDelete()) {
                 out.delete(key, in.recordedAt());
                 return;
             }
-            out.upsert(key, ChangeEvents.validFrom(in.value(), row, in.recordedAt()), OrderLine.newBuilder()
+            out.upsert(key, validFrom(event, row), OrderLine.newBuilder()
                     .setOrderId(orderId)
                     .setLineNo(lineNo)
-                    .setPizzeriaId(ChangeEvents.text(row, "pizzeria_id"))
-                    .setProductId(ChangeEvents.text(row, "product_id"))
-                    .setQuantity(ChangeEvents.integer(row, "quantity"))
-                    .setUnitPrice(ChangeEvents.money(row, "unit_price"))
-                    .setPlacedAt(ChangeEvents.time(row, "placed_at"))
-                    .setRefunded(row.path("refunded").asBoolean(false))
+                    .setPizzeriaId(row.text("pizzeria_id"))
+                    .setProductId(row.text("product_id"))
+                    .setQuantity(row.integer("quantity"))
+                    .setUnitPrice(row.decimal("unit_price", 2))
+                    .setPlacedAt(row.time("placed_at"))
+                    .setRefunded(row.flag("refunded", false))
                     .build());
         }).freshness(Duration.ofMinutes(5)).view(ORDER_LINES_BY_ID);
+    }
+
+    /** When the change took effect in the business: creation at placement, later changes at their update time. */
+    private static Instant validFrom(ChangeEvent event, ChangeEvent.Row row) {
+        return event.op().equals("u") && row.has("updated_at") ? row.time("updated_at") : row.time("placed_at");
     }
 
     private static OrderStatus status(String s) {

@@ -8,8 +8,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datamesh.apps.orders.OrdersDomain;
 import io.datamesh.bitemporal.BitemporalView;
 import io.datamesh.bitemporal.aggregate.AggregateView;
@@ -17,6 +15,7 @@ import io.datamesh.bitemporal.aggregate.BucketValue;
 import io.datamesh.bitemporal.aggregate.TimeBucket;
 import io.datamesh.schemas.orders.OrderLine;
 import io.datamesh.schemas.sales.PizzasSold;
+import io.datamesh.sdk.ChangeEvent;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.record.SourcePosition;
 import io.datamesh.sdk.testing.DomainTestDriver;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class July2018StoryTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static final Instant JUL_08_LUNCH = Instant.parse("2018-07-08T10:30:00Z");
     static final Instant JUL_08_DINNER = Instant.parse("2018-07-08T19:00:00Z");
     static final Instant JUL_09 = Instant.parse("2018-07-09T12:00:00Z");
@@ -110,7 +108,7 @@ class July2018StoryTest {
         String row = "{\"order_id\":\"" + order + "\",\"line_no\":" + lineNo + ",\"pizzeria_id\":\"" + pizzeria + "\",\"product_id\":\"margherita\","
                 + "\"quantity\":" + quantity + ",\"unit_price\":\"8.50\",\"placed_at\":\"" + placedAt + "\",\"refunded\":" + refunded
                 + ",\"updated_at\":\"" + updatedAt + "\"}";
-        JsonNode event = JSON.readTree("{\"op\":\"" + op + "\",\"before\":null,\"after\":" + row + "}");
+        ChangeEvent event = ChangeEvent.parse("{\"op\":\"" + op + "\",\"before\":null,\"after\":" + row + "}");
         orders.pipeRaw("order-lines", order, event, recordedAt, SourcePosition.cdc("orders-db", "mariadb-bin.000001", binlog++, 0, null));
     }
 }

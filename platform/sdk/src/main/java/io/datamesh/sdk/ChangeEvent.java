@@ -1,0 +1,301 @@
+package io.datamesh.sdk;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * A Debezium change event as a CDC connector writes it in JSON: {@code op} ({@code c} create,
+ * {@code u} update, {@code d} delete, {@code r} snapshot read) and the {@code before} and
+ * {@code after} rows, at the top level or inside {@code payload} (when the connector also writes
+ * its schema). Other fields ({@code source}, {@code ts_ms}, the schema) are skipped.
+ *
+ * <p>Read with {@link #serde()} as a domain's raw type. The event is read in one pass into flat
+ * rows, without a JSON tree. Bytes that are not a JSON object fail to deserialize (the record
+ * goes to the DLQ with the parser's reason). A wrong {@code op} or a missing or malformed column
+ * throws {@link IllegalArgumentException} naming it when the mapping asks, so the record goes to
+ * the DLQ with that reason.
+ */
+public final class ChangeEvent {
+
+    /** The mapper's factory: nested column values (JSON documents, arrays) are read as trees. */
+    private static final JsonFactory JSON = new ObjectMapper().getFactory();
+
+    private final byte[] json;
+    private final String op;
+    private final Row before;
+    private final Row after;
+
+    private ChangeEvent(byte[] json, String op, Row before, Row after) {
+        this.json = json;
+        this.op = op;
+        this.before = before;
+        this.after = after;
+    }
+
+    /** Change events as a raw type: reads JSON; writes the bytes an event was read from (tests pipe events). */
+    public static Serde<ChangeEvent> serde() {
+        return Serdes.serdeFrom((topic, event) -> event == null ? null : event.json, (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return read(bytes);
+            } catch (IOException e) {
+                throw new SerializationException("record of " + topic + " is not JSON: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new SerializationException("record of " + topic + " " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Reads one event from its JSON text. */
+    public static ChangeEvent parse(String json) {
+        try {
+            return read(json.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static ChangeEvent read(byte[] bytes) throws IOException {
+        try (JsonParser p = JSON.createParser(bytes)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new IllegalArgumentException("is empty, not JSON");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("is not a JSON object: " + first.asString());
+            }
+            ChangeEvent event = readEvent(bytes, p);
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("has content after its JSON object");
+            }
+            return event;
+        }
+    }
+
+    /** Reads the fields of the object the parser is at, up to its end. */
+    private static ChangeEvent readEvent(byte[] bytes, JsonParser p) throws IOException {
+        String op = null;
+        Row before = null;
+        Row after = null;
+        ChangeEvent payload = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "op" -> op = t.isScalarValue() && t != JsonToken.VALUE_NULL ? p.getText() : skip(p, t);
+                case "before" -> before = t == JsonToken.START_OBJECT ? Row.read(p) : skip(p, t);
+                case "after" -> after = t == JsonToken.START_OBJECT ? Row.read(p) : skip(p, t);
+                case "payload" -> payload = t == JsonToken.START_OBJECT ? readEvent(bytes, p) : skip(p, t);
+                default -> p.skipChildren();
+            }
+        }
+        return payload != null && op == null && before == null && after == null ? payload : new ChangeEvent(bytes, op, before, after);
+    }
+
+    private static <T> T skip(JsonParser p, JsonToken t) throws IOException {
+        if (t.isStructStart()) {
+            p.skipChildren();
+        }
+        return null;
+    }
+
+    /** {@code c}, {@code u}, {@code d} or {@code r}. */
+    public String op() {
+        if (op != null) {
+            switch (op) {
+                case "c", "u", "d", "r" -> {
+                    return op;
+                }
+                default -> {
+                }
+            }
+        }
+        throw new IllegalArgumentException("change event op must be c, u, r or d, was '" + (op == null ? "" : op) + "'");
+    }
+
+    public boolean isDelete() {
+        return op().equals("d");
+    }
+
+    /** The row the event is about: {@code before} for a delete, {@code after} otherwise. */
+    public Row row() {
+        boolean delete = isDelete();
+        Row row = delete ? before : after;
+        if (row == null) {
+            throw new IllegalArgumentException("change event with op '" + op + "' has no " + (delete ? "before" : "after") + " row");
+        }
+        return row;
+    }
+
+    /** The row before the change, or null (a create, or a connector that does not capture it). */
+    public Row before() {
+        return before;
+    }
+
+    /** The row after the change, or null (a delete). */
+    public Row after() {
+        return after;
+    }
+
+    @Override
+    public String toString() {
+        return new String(json, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One row: its columns by name. Typed getters throw {@link IllegalArgumentException} naming the
+     * column and what was there; a column that is absent and one that is null are both missing.
+     */
+    public static final class Row {
+
+        private static final Object NULL = new Object();
+        private String[] names = new String[12];
+        /** Text of strings, numbers and booleans; a tree for a nested value; {@link #NULL} for null. */
+        private Object[] values = new Object[12];
+        private boolean[] numbers = new boolean[12];
+        private int size;
+
+        private Row() {
+        }
+
+        private static Row read(JsonParser p) throws IOException {
+            Row row = new Row();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                Object value = switch (t) {
+                    case VALUE_NULL -> NULL;
+                    case START_OBJECT, START_ARRAY -> p.readValueAsTree();
+                    default -> p.getText();
+                };
+                row.add(name, value, t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT);
+            }
+            return row;
+        }
+
+        private void add(String name, Object value, boolean number) {
+            if (size == names.length) {
+                names = Arrays.copyOf(names, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+                numbers = Arrays.copyOf(numbers, size * 2);
+            }
+            names[size] = name;
+            values[size] = value;
+            numbers[size++] = number;
+        }
+
+        /** Index of the column, the last one if the JSON repeats it (as a tree keeps the last); -1 if absent. */
+        private int find(String column) {
+            for (int i = size - 1; i >= 0; i--) {
+                // Jackson interns field names, so a column named by a literal matches by identity.
+                if (names[i] == column || names[i].equals(column)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private Object value(String column) {
+            int i = find(column);
+            return i < 0 || values[i] == NULL ? null : values[i];
+        }
+
+        /** Whether the column is there and not null. */
+        public boolean has(String column) {
+            return value(column) != null;
+        }
+
+        /** The column as text (a nested value as its JSON); it must be there and not empty. */
+        public String text(String column) {
+            Object v = value(column);
+            String s = v == null ? null : v.toString();
+            if (s == null || s.isEmpty()) {
+                throw new IllegalArgumentException("column " + column + " is missing");
+            }
+            return s;
+        }
+
+        /** The column as text, or null when it is absent or null. */
+        public String optionalText(String column) {
+            Object v = value(column);
+            return v == null ? null : v.toString();
+        }
+
+        /** The column as text, or {@code orElse} when it is absent or null. */
+        public String text(String column, String orElse) {
+            String s = optionalText(column);
+            return s == null ? orElse : s;
+        }
+
+        /** A whole number that fits an {@code int}. */
+        public int integer(String column) {
+            String v = text(column);
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("column " + column + " must be a whole number, was '" + v + "'");
+            }
+        }
+
+        /** A decimal with at most {@code scale} decimals (text or number), at that scale. */
+        public BigDecimal decimal(String column, int scale) {
+            String v = text(column);
+            try {
+                return new BigDecimal(v).setScale(scale, RoundingMode.UNNECESSARY);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("column " + column + " must be an amount with at most " + scale + " decimals, was '" + v + "'");
+            }
+        }
+
+        /** An instant: ISO-8601 text, or a number of epoch milliseconds. */
+        public Instant time(String column) {
+            String v = text(column);
+            int i = find(column);
+            try {
+                return numbers[i] ? Instant.ofEpochMilli(Long.parseLong(v)) : Instants.parse(v);
+            } catch (DateTimeParseException | NumberFormatException e) {
+                throw new IllegalArgumentException("column " + column + " must be an ISO-8601 instant or epoch milliseconds, was '" + v + "'");
+            }
+        }
+
+        /**
+         * A flag: {@code true}/{@code false} (as JSON or text) or {@code 1}/{@code 0} (MySQL's
+         * {@code TINYINT(1)}); {@code orElse} when absent or null.
+         */
+        public boolean flag(String column, boolean orElse) {
+            String v = optionalText(column);
+            if (v == null) {
+                return orElse;
+            }
+            return switch (v) {
+                case "true", "1" -> true;
+                case "false", "0" -> false;
+                default -> throw new IllegalArgumentException("column " + column + " must be true, false, 1 or 0, was '" + v + "'");
+            };
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder("{");
+            for (int i = 0; i < size; i++) {
+                b.append(i == 0 ? "" : ", ").append(names[i]).append('=').append(values[i] == NULL ? "null" : values[i]);
+            }
+            return b.append('}').toString();
+        }
+    }
+}
