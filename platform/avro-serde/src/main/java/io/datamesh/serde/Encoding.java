@@ -26,6 +26,8 @@ final class Encoding {
     private final Bytes bytes = new Bytes();
     private BinaryEncoder encoder;
     private boolean inUse;
+    /** Whether the last record failed half-way: the encoder may hold some of its bytes. */
+    private boolean dirty;
 
     private Encoding() {
     }
@@ -38,11 +40,16 @@ final class Encoding {
         }
         e.inUse = true;
         try {
-            // Reconfiguring flushes what a failed record may have left in the encoder: reset the buffer after.
-            e.encoder = EncoderFactory.get().binaryEncoder(e.bytes, e.encoder);
+            if (e.encoder == null || e.dirty) {
+                // Reconfiguring flushes what a failed record left in the encoder: the buffer is reset after.
+                // Otherwise the encoder stays bound to the buffer (configuring allocates a sink per call).
+                e.encoder = EncoderFactory.get().binaryEncoder(e.bytes, e.encoder);
+            }
             e.bytes.reset();
+            e.dirty = true;
             writer.write(e.encoder);
             e.encoder.flush();
+            e.dirty = false;
             return e.bytes.toByteArray();
         } finally {
             e.inUse = false;
