@@ -41,10 +41,11 @@ public final class SourceHeaders {
         if (h == null) {
             return fallback;
         }
-        String v = new String(h.value(), StandardCharsets.UTF_8);
+        byte[] bytes = h.value();
         try {
-            return Instant.ofEpochMilli(Long.parseLong(v));
+            return Instant.ofEpochMilli(parseLong(bytes, 0, bytes == null ? 0 : bytes.length));
         } catch (NumberFormatException e) {
+            String v = bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
             throw new IllegalArgumentException("header " + RECORDED_AT + " must be epoch milliseconds, was '" + v + "'", e);
         }
     }
@@ -52,7 +53,88 @@ public final class SourceHeaders {
     /** The source header, or {@code fallback}. */
     public static SourcePosition position(Headers headers, SourcePosition fallback) {
         Header h = headers.lastHeader(SOURCE);
-        return h == null ? fallback : decode(new String(h.value(), StandardCharsets.UTF_8));
+        return h == null ? fallback : decode(h.value() == null ? new byte[0] : h.value());
+    }
+
+    /** The stream of the last position decoded on this thread: consecutive records mostly share it. */
+    private static final ThreadLocal<LastStream> LAST_STREAM = ThreadLocal.withInitial(LastStream::new);
+
+    /** A position from the header's bytes, as {@link #decode(String)} reads it from text. */
+    static SourcePosition decode(byte[] v) {
+        int[] at = new int[5];
+        int from = 0;
+        for (int i = 0; i < at.length; i++) {
+            at[i] = indexOf(v, from);
+            if (at[i] < 0) {
+                return decode(new String(v, StandardCharsets.UTF_8)); // refused there, with the text in the message
+            }
+            from = at[i] + 1;
+        }
+        if (indexOf(v, from) >= 0) {
+            return decode(new String(v, StandardCharsets.UTF_8));
+        }
+        try {
+            LastStream stream = LAST_STREAM.get();
+            if (!stream.is(v, at[2])) {
+                stream.set(v, at[2], kind(new String(v, 0, at[0], StandardCharsets.UTF_8)),
+                        dec(new String(v, at[0] + 1, at[1] - at[0] - 1, StandardCharsets.UTF_8)),
+                        dec(new String(v, at[1] + 1, at[2] - at[1] - 1, StandardCharsets.UTF_8)));
+            }
+            long offset = parseLong(v, at[2] + 1, at[3]);
+            long row = parseLong(v, at[3] + 1, at[4]);
+            if (row != (int) row) {
+                throw new NumberFormatException("row out of range: " + row);
+            }
+            String id = at[4] + 1 == v.length ? null : dec(new String(v, at[4] + 1, v.length - at[4] - 1, StandardCharsets.UTF_8));
+            return new SourcePosition(stream.kind, stream.source, stream.segment, offset, (int) row, id);
+        } catch (IllegalArgumentException e) {
+            String s = new String(v, StandardCharsets.UTF_8);
+            throw new IllegalArgumentException("header " + SOURCE + " is not a source position: '" + s + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static int indexOf(byte[] v, int from) {
+        for (int i = from; i < v.length; i++) {
+            if (v[i] == ';') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Plain digits are read in place; anything else (a sign, too many digits, not a number) as {@link Long#parseLong} reads it. */
+    private static long parseLong(byte[] v, int from, int to) {
+        if (v == null || to - from < 1 || to - from > 18) {
+            return Long.parseLong(v == null ? "" : new String(v, from, to - from, StandardCharsets.UTF_8));
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            int d = v[i] - '0';
+            if (d < 0 || d > 9) {
+                return Long.parseLong(new String(v, from, to - from, StandardCharsets.UTF_8));
+            }
+            n = n * 10 + d;
+        }
+        return n;
+    }
+
+    /** Kind, source and segment of the last position decoded, with the header bytes they came from. */
+    private static final class LastStream {
+        private byte[] prefix = new byte[0];
+        private SourcePosition.Kind kind;
+        private String source;
+        private String segment;
+
+        boolean is(byte[] v, int length) {
+            return kind != null && java.util.Arrays.equals(prefix, 0, prefix.length, v, 0, length);
+        }
+
+        void set(byte[] v, int length, SourcePosition.Kind kind, String source, String segment) {
+            this.prefix = java.util.Arrays.copyOf(v, length);
+            this.kind = kind;
+            this.source = source;
+            this.segment = segment;
+        }
     }
 
     /** The replay identity of a re-injected dead letter, or null for a record straight from its source. */
