@@ -11,7 +11,6 @@ import java.util.Arrays;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,7 +30,7 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class ChangeEvent {
 
     /** The mapper's factory: nested column values (JSON documents, arrays) are read as trees. */
-    private static final JsonFactory JSON = new ObjectMapper().getFactory();
+    private static final JsonFactory JSON = JsonSerde.JSON.getFactory();
 
     private final byte[] json;
     private final String op;
@@ -116,16 +115,11 @@ public final class ChangeEvent {
 
     /** {@code c}, {@code u}, {@code d} or {@code r}. */
     public String op() {
-        if (op != null) {
-            switch (op) {
-                case "c", "u", "d", "r" -> {
-                    return op;
-                }
-                default -> {
-                }
-            }
-        }
-        throw new IllegalArgumentException("change event op must be c, u, r or d, was '" + (op == null ? "" : op) + "'");
+        String o = op == null ? "" : op;
+        return switch (o) {
+            case "c", "u", "d", "r" -> o;
+            default -> throw new IllegalArgumentException("change event op must be c, u, r or d, was '" + o + "'");
+        };
     }
 
     public boolean isDelete() {
@@ -265,9 +259,8 @@ public final class ChangeEvent {
         /** An instant: ISO-8601 text, or a number of epoch milliseconds. */
         public Instant time(String column) {
             String v = text(column);
-            int i = find(column);
             try {
-                return numbers[i] ? Instant.ofEpochMilli(Long.parseLong(v)) : Instants.parse(v);
+                return numbers[find(column)] ? Instant.ofEpochMilli(Long.parseLong(v)) : Instants.parse(v);
             } catch (DateTimeParseException | NumberFormatException e) {
                 throw new IllegalArgumentException("column " + column + " must be an ISO-8601 instant or epoch milliseconds, was '" + v + "'");
             }

@@ -15,7 +15,8 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class JsonSerde {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Also {@link ChangeEvent}'s: nested column values are read as trees with it. */
+    static final ObjectMapper JSON = new ObjectMapper();
     /** Resolved once: {@code ObjectMapper.readTree} looks the tree type and its deserializer up on every call. */
     private static final ObjectReader TREE = JSON.readerFor(JsonNode.class);
 

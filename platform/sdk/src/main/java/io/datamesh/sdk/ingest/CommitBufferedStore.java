@@ -25,8 +25,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * A key-value store whose writes wait in memory until the task commits. The replay guard moves a
  * high-water mark on every record; through Kafka Streams' record cache each of those puts costs
  * a serialization, an LRU update and a copy of the record's context, only to be overwritten by the
- * next one. Here a put is one map entry, and the store below (cache, changelog, RocksDB) sees the
- * last value of each key once per commit.
+ * next one. Here a put is one map entry, and the store below (its changelog and RocksDB; a cache
+ * there would add nothing) sees the last value of each key once per commit.
  *
  * <p>When: Kafka Streams flushes the caches of a task's stores right before it commits the task
  * (and before a clean suspend or close), through {@link CachedStateStore#flushCache()}, an
@@ -36,8 +36,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * with its aborted output. {@code KillNineTest} replays a source after a SIGKILL: if the marks
  * were not committed with the output, the replay would publish again.
  *
- * <p>Reads see the buffered writes: a get looks in the buffer first, and range reads write the
- * buffer through before they read. Deletes write through at once.
+ * <p>Reads by the task see the buffered writes: a get looks in the buffer first, and range reads
+ * write the buffer through before they read. Deletes write through at once. Interactive queries,
+ * on other threads, see what was flushed.
  */
 public final class CommitBufferedStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
 

@@ -57,7 +57,7 @@ public final class ReplayGuard {
             SourcePosition mark = marks.get(key);
             if (mark == null) {
                 byte[] stored = store.get(key);
-                mark = stored == null ? null : SourceHeaders.decode(new String(stored, StandardCharsets.UTF_8));
+                mark = stored == null ? null : SourceHeaders.decode(stored);
             }
             if (mark != null && !position.isAfter(mark)) {
                 marks.put(key, mark);

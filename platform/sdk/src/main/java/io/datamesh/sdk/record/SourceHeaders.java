@@ -59,19 +59,19 @@ public final class SourceHeaders {
     /** The stream of the last position decoded on this thread: consecutive records mostly share it. */
     private static final ThreadLocal<LastStream> LAST_STREAM = ThreadLocal.withInitial(LastStream::new);
 
-    /** A position from the header's bytes, as {@link #decode(String)} reads it from text. */
-    static SourcePosition decode(byte[] v) {
+    /** A position from the header's bytes: {@code kind;source;segment;offset;row;id}, text fields URL-encoded. */
+    public static SourcePosition decode(byte[] v) {
         int[] at = new int[5];
         int from = 0;
         for (int i = 0; i < at.length; i++) {
             at[i] = indexOf(v, from);
             if (at[i] < 0) {
-                return decode(new String(v, StandardCharsets.UTF_8)); // refused there, with the text in the message
+                throw notSixFields(v);
             }
             from = at[i] + 1;
         }
         if (indexOf(v, from) >= 0) {
-            return decode(new String(v, StandardCharsets.UTF_8));
+            throw notSixFields(v);
         }
         try {
             LastStream stream = LAST_STREAM.get();
@@ -91,6 +91,11 @@ public final class SourceHeaders {
             String s = new String(v, StandardCharsets.UTF_8);
             throw new IllegalArgumentException("header " + SOURCE + " is not a source position: '" + s + "': " + e.getMessage(), e);
         }
+    }
+
+    private static IllegalArgumentException notSixFields(byte[] v) {
+        return new IllegalArgumentException("header " + SOURCE + " must be kind;source;segment;offset;row;id, was '"
+                + new String(v, StandardCharsets.UTF_8) + "'");
     }
 
     private static int indexOf(byte[] v, int from) {
@@ -162,26 +167,9 @@ public final class SourceHeaders {
         return b.toString();
     }
 
+    /** A position from the header's text. */
     public static SourcePosition decode(String s) {
-        int[] at = new int[5];
-        int from = 0;
-        for (int i = 0; i < at.length; i++) {
-            at[i] = s.indexOf(';', from);
-            if (at[i] < 0) {
-                throw new IllegalArgumentException("header " + SOURCE + " must be kind;source;segment;offset;row;id, was '" + s + "'");
-            }
-            from = at[i] + 1;
-        }
-        if (s.indexOf(';', from) >= 0) {
-            throw new IllegalArgumentException("header " + SOURCE + " must be kind;source;segment;offset;row;id, was '" + s + "'");
-        }
-        try {
-            String id = s.substring(at[4] + 1);
-            return new SourcePosition(kind(s.substring(0, at[0])), dec(s.substring(at[0] + 1, at[1])), dec(s.substring(at[1] + 1, at[2])),
-                    Long.parseLong(s, at[2] + 1, at[3], 10), Integer.parseInt(s, at[3] + 1, at[4], 10), id.isEmpty() ? null : dec(id));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("header " + SOURCE + " is not a source position: '" + s + "': " + e.getMessage(), e);
-        }
+        return decode(s.getBytes(StandardCharsets.UTF_8));
     }
 
     private static SourcePosition.Kind kind(String name) {
