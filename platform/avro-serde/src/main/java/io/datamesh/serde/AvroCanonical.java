@@ -16,8 +16,10 @@ import org.apache.avro.specific.SpecificDatumWriter;
 /**
  * The canonical encoding of a payload, defined once: the Avro binary encoding of the payload
  * record under its own (writer) schema. Avro binary is deterministic for a given schema and value,
- * so the same payload always gives the same bytes; the content hash is SHA-256 of them. A consumer
- * verifies by decoding the payload with the writer schema (from the schema id) and re-encoding it.
+ * so the same payload always gives the same bytes; the content hash is SHA-256 of them. In a product
+ * record these bytes are the payload's value inside the envelope (after the union's branch index), so
+ * a consumer verifies by hashing them as they are there ({@link FieldLocator}); decoding and encoding
+ * again gives the same bytes only with the writer's schema, not with a newer or older reader schema.
  */
 public final class AvroCanonical {
 

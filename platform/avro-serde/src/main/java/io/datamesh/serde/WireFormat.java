@@ -3,15 +3,17 @@ package io.datamesh.serde;
 import java.nio.ByteBuffer;
 
 /** Confluent's framing: magic byte 0, the schema id as 4 bytes big-endian, then Avro binary. */
-final class WireFormat {
+public final class WireFormat {
 
     static final byte MAGIC = 0;
-    static final int HEADER = 5;
+    /** Bytes before the Avro data: the magic byte and the schema id. */
+    public static final int HEADER = 5;
 
     private WireFormat() {
     }
 
-    static int schemaId(String topic, byte[] bytes) {
+    /** The schema id of a record of {@code topic}; a {@link SerdeFailure} if the bytes are not in this format. */
+    public static int schemaId(String topic, byte[] bytes) {
         if (bytes.length < HEADER) {
             throw new SerdeFailure(SerdeFailure.Reason.TOO_SHORT, "record of " + topic + " has " + bytes.length
                     + " bytes, fewer than the 5 of Confluent's wire format header", null);

@@ -124,8 +124,9 @@ public final class DomainTopology {
         String topic = source.topic().value();
         return (KStream<String, Version<ProductRecord<P>>>) versions.computeIfAbsent(topic, t -> {
             ProductFormat<P> format = source.format();
-            return builder.stream(t, Consumed.with(Serdes.String(), format.serde(t)).withName(t + "-source"))
-                    .process(() -> new VerifyProcessor<>(format), Named.as(t + "-verify"));
+            // Read as bytes: the check hashes the payload as it was written.
+            return builder.stream(t, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(t + "-source"))
+                    .process(() -> new VerifyProcessor<>(format, t), Named.as(t + "-verify"));
         });
     }
 

@@ -3,16 +3,20 @@ package io.datamesh.sdk.record;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.datamesh.bitemporal.Operation;
 import io.datamesh.schemas.envelope.Sha256;
 import io.datamesh.schemas.envelope.SourceKind;
 import io.datamesh.serde.AvroCanonical;
+import io.datamesh.serde.FieldLocator;
 import io.datamesh.serde.MeshAvroSerde;
 import io.datamesh.serde.MeshAvroSerializer;
 import io.datamesh.serde.SchemaRegistryClient;
+import io.datamesh.serde.WireFormat;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.serialization.Serde;
@@ -40,6 +44,8 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
     private final int payloadField;
     /** Writes the envelope from the record directly; empty for an envelope of another shape (then the generic writer). */
     private final Optional<EnvelopeEncoder<P>> encoder;
+    /** Where the payload lies in an envelope, by the envelope's writer schema id. */
+    private final Map<Integer, FieldLocator> payloadLocators = new ConcurrentHashMap<>();
     /** A payload schema instance found equal to the envelope's payload branch. */
     private volatile Schema verifiedPayloadSchema;
     /**
@@ -174,6 +180,18 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
         byte[] bytes = AvroCanonical.bytes(payload);
         lastEncoded.set(new Encoded(payload, bytes));
         return bytes;
+    }
+
+    /**
+     * The payload's bytes inside the envelope: the writer encoded them under its payload schema, which
+     * is what the content hash was computed over at ingestion, whatever schema this reader has.
+     */
+    @Override
+    public ByteBuffer canonicalBytesAsWritten(String topic, byte[] bytes, ProductRecord<P> record) {
+        FieldLocator locator = payloadLocators.computeIfAbsent(WireFormat.schemaId(topic, bytes),
+                id -> FieldLocator.of(registry.byId(id), "payload"));
+        ByteBuffer payload = locator.locate(bytes, WireFormat.HEADER);
+        return payload == null ? ByteBuffer.allocate(0) : payload;
     }
 
     @Override

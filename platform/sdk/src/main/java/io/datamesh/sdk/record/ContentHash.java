@@ -28,6 +28,16 @@ public final class ContentHash {
         return MessageDigest.isEqual(of(format, record.payload()), record.contentHash());
     }
 
+    /**
+     * Whether {@code record}, read from {@code bytes} on {@code topic}, carries the hash of its payload
+     * as it was written there.
+     */
+    public static <P> boolean matchesAsWritten(ProductFormat<P> format, String topic, byte[] bytes, ProductRecord<P> record) {
+        MessageDigest sha = SHA_256.get();
+        sha.update(format.canonicalBytesAsWritten(topic, bytes, record));
+        return MessageDigest.isEqual(sha.digest(), record.contentHash());
+    }
+
     public static String hex(byte[] hash) {
         return HexFormat.of().formatHex(hash);
     }

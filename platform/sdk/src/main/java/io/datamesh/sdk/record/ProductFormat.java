@@ -1,5 +1,7 @@
 package io.datamesh.sdk.record;
 
+import java.nio.ByteBuffer;
+
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -14,6 +16,16 @@ public interface ProductFormat<P> {
 
     /** The canonical encoding of a payload: deterministic bytes for the same payload content. */
     byte[] canonicalBytes(P payload);
+
+    /**
+     * The canonical bytes of {@code record}'s payload as written in {@code bytes}, the record's value on
+     * {@code topic} that {@code record} was read from: what a later hop hashes to check the content
+     * hash. By default the payload is encoded again, which gives the same bytes only when the reader
+     * and the writer share the payload's schema; the Avro format finds them in {@code bytes}.
+     */
+    default ByteBuffer canonicalBytesAsWritten(String topic, byte[] bytes, ProductRecord<P> record) {
+        return ByteBuffer.wrap(record.payload() == null ? new byte[0] : canonicalBytes(record.payload()));
+    }
 
     /** Serde of the bare payload, for views and stores. */
     Serde<P> payloadSerde(String topic);
