@@ -69,6 +69,32 @@ class FieldLocatorTest {
     }
 
     @Test
+    void severalFieldsAreFoundInOnePassInAnyOrderAndRead() throws IOException {
+        Random random = new Random(11);
+        FieldLocator locator = FieldLocator.of(RECORD, "payload", "s", "l", "e", "u");
+        int[] spans = new int[10];
+        for (int n = 0; n < 200; n++) {
+            GenericRecord record = randomRecord(random);
+            byte[] bytes = encode(RECORD, record, n % 2 == 1);
+            locator.locate(bytes, 0, spans);
+            assertThat(FieldLocator.readString(bytes, spans[2])).isEqualTo(record.get("s"));
+            assertThat(spans[3] - spans[2]).isEqualTo(encode(Schema.create(Schema.Type.STRING), record.get("s"), false).length);
+            assertThat(FieldLocator.readLong(bytes, spans[4])).isEqualTo(record.get("l"));
+            assertThat(locator.schema(3).getEnumSymbols().get((int) FieldLocator.readLong(bytes, spans[6])))
+                    .isEqualTo(record.get("e").toString());
+            Object u = record.get("u");
+            if (u == null) {
+                assertThat(spans[8]).isEqualTo(-1);
+            } else if (u instanceof Long l) {
+                assertThat(FieldLocator.readLong(bytes, spans[8])).isEqualTo(l);
+            } else {
+                assertThat(FieldLocator.readString(bytes, spans[8])).isEqualTo(u);
+            }
+            assertThat(spans[0] < 0).isEqualTo(record.get("payload") == null);
+        }
+    }
+
+    @Test
     void aFieldThatIsNotAUnionIsItsOwnEncoding() throws IOException {
         GenericRecord record = randomRecord(new Random(1));
         byte[] bytes = encode(RECORD, record, false);

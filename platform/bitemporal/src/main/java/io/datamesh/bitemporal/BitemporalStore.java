@@ -40,4 +40,14 @@ public final class BitemporalStore<V> extends BitemporalView<V> {
     public void write(Version<V> version) {
         store.put(version.key().encode(), codec.encodeValue(version));
     }
+
+    /**
+     * The same for a version whose record is already in the bytes the view's serde writes (a view
+     * reading its product stores the bytes it read, without decoding them).
+     *
+     * @param serialized the record's bytes; ignored for a delete
+     */
+    public void write(String entity, long validFrom, long recordedAt, Operation operation, byte[] serialized) {
+        store.put(new BitemporalKey(entity, validFrom, recordedAt).encode(), VersionCodec.encodeValue(operation, serialized));
+    }
 }

@@ -28,10 +28,17 @@ final class VersionCodec<V> {
         if (!version.operation().hasValue()) {
             return new byte[] {version.operation().code()};
         }
-        byte[] payload = serde.serializer().serialize(topic, version.value());
-        byte[] out = new byte[payload.length + 1];
-        out[0] = version.operation().code();
-        System.arraycopy(payload, 0, out, 1, payload.length);
+        return encodeValue(version.operation(), serde.serializer().serialize(topic, version.value()));
+    }
+
+    /** The stored value of a version whose record is already serialized ({@code null} for a delete). */
+    static byte[] encodeValue(Operation operation, byte[] serialized) {
+        if (!operation.hasValue()) {
+            return new byte[] {operation.code()};
+        }
+        byte[] out = new byte[serialized.length + 1];
+        out[0] = operation.code();
+        System.arraycopy(serialized, 0, out, 1, serialized.length);
         return out;
     }
 

@@ -39,8 +39,9 @@ import org.apache.kafka.streams.state.Stores;
  *   raw source            &lt;raw topic&gt;-source
  *   ingest / positions    &lt;product&gt;-v&lt;N&gt;-ingest, store &lt;product&gt;-v&lt;N&gt;-positions
  *   product sink          &lt;product&gt;-v&lt;N&gt;-sink
- *   product read / check  &lt;product topic&gt;-source, &lt;product topic&gt;-verify
- *   view                  &lt;view&gt;-writer, store &lt;view&gt;
+ *   product read          &lt;product topic&gt;-source (bytes)
+ *   check for aggregates  &lt;product topic&gt;-verify (and derivations)
+ *   view                  &lt;view&gt;-writer (reads, checks and stores the bytes), store &lt;view&gt;
  *   aggregate             &lt;name&gt;-contributions, &lt;name&gt;-by-bucket (repartition), &lt;name&gt;-buckets, &lt;name&gt;-publish
  *   derived product       &lt;product&gt;-v&lt;N&gt;-regroup, -by-group (repartition), -derive, store -history, -sink
  * </pre>
@@ -54,6 +55,7 @@ public final class DomainTopology {
     private final int maxRecordBytes;
     private final StreamsBuilder builder = new StreamsBuilder();
     private final Map<String, KStream<String, ?>> raws = new HashMap<>();
+    private final Map<String, KStream<byte[], byte[]>> products = new HashMap<>();
     private final Map<String, KStream<String, ?>> versions = new HashMap<>();
 
     private DomainTopology(Domain domain, int maxRecordBytes) {
@@ -119,21 +121,23 @@ public final class DomainTopology {
                 builder.stream(t, Consumed.with(Serdes.String(), raw.serde()).withName(t + "-source")));
     }
 
+    /** A product topic as it was written: views store the bytes, and every check hashes the payload's bytes. */
+    private KStream<byte[], byte[]> bytes(Domain.Source<?> source) {
+        return products.computeIfAbsent(source.topic().value(), t ->
+                builder.stream(t, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(t + "-source")));
+    }
+
     @SuppressWarnings("unchecked")
     private <P> KStream<String, Version<ProductRecord<P>>> versions(Domain.Source<P> source) {
         String topic = source.topic().value();
-        return (KStream<String, Version<ProductRecord<P>>>) versions.computeIfAbsent(topic, t -> {
-            ProductFormat<P> format = source.format();
-            // Read as bytes: the check hashes the payload as it was written.
-            return builder.stream(t, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(t + "-source"))
-                    .process(() -> new VerifyProcessor<>(format, t), Named.as(t + "-verify"));
-        });
+        return (KStream<String, Version<ProductRecord<P>>>) versions.computeIfAbsent(topic, t ->
+                bytes(source).process(() -> new VerifyProcessor<>(source.format(), t), Named.as(t + "-verify")));
     }
 
     private <P> void view(Domain.View<P> view) {
         builder.addStateStore(BitemporalStores.persistent(view.name()));
         String topic = view.product().topic().value();
-        versions(view.product()).process(() -> new ViewWriter<>(view.name(), view.product().format().serde(topic), topic),
+        bytes(view.product()).process(() -> new ViewWriter<>(view.name(), view.product().format(), topic),
                 Named.as(view.name() + "-writer"), view.name());
     }
 

@@ -1,37 +1,58 @@
 package io.datamesh.sdk.ingest;
 
 import io.datamesh.bitemporal.BitemporalStore;
-import io.datamesh.bitemporal.Version;
+import io.datamesh.sdk.dlq.PoisonRecordException;
+import io.datamesh.sdk.dlq.Stage;
+import io.datamesh.sdk.record.ProductFormat;
+import io.datamesh.sdk.record.ProductHead;
 import io.datamesh.sdk.record.ProductRecord;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Puts every version of a product into its bitemporal view store. */
-public final class ViewWriter<P> implements Processor<String, Version<ProductRecord<P>>, Void, Void> {
+/**
+ * Puts every version of a product into its bitemporal view store, as the bytes it was read with:
+ * only the head is read ({@link ProductFormat#head}), the payload is hashed but not decoded. The same
+ * checks as {@link VerifyProcessor}: a hash mismatch is a dead letter with the reason
+ * {@code content hash mismatch}, bytes that are not a product record one at the stage
+ * {@code deserialize}.
+ */
+public final class ViewWriter<P> implements Processor<byte[], byte[], Void, Void> {
 
     private final String storeName;
-    private final Serde<ProductRecord<P>> serde;
+    private final ProductFormat<P> format;
     private final String topic;
     private BitemporalStore<ProductRecord<P>> view;
 
-    public ViewWriter(String storeName, Serde<ProductRecord<P>> serde, String topic) {
+    public ViewWriter(String storeName, ProductFormat<P> format, String topic) {
         this.storeName = storeName;
-        this.serde = serde;
+        this.format = format;
         this.topic = topic;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         KeyValueStore<Bytes, byte[]> store = context.getStateStore(storeName);
-        view = new BitemporalStore<>(store, serde, topic);
+        view = new BitemporalStore<>(store, format.serde(topic), topic);
     }
 
     @Override
-    public void process(Record<String, Version<ProductRecord<P>>> record) {
-        view.write(record.value());
+    public void process(Record<byte[], byte[]> record) {
+        byte[] bytes = record.value();
+        if (bytes == null) {
+            throw new PoisonRecordException(Stage.DESERIALIZE, "product record without a value (tombstone)");
+        }
+        ProductHead head;
+        try {
+            head = format.head(topic, bytes);
+        } catch (RuntimeException e) {
+            throw new PoisonRecordException(Stage.DESERIALIZE, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+        if (!head.hashMatches()) {
+            throw new PoisonRecordException(Stage.VERIFY, VerifyProcessor.HASH_MISMATCH);
+        }
+        view.write(head.key(), head.validFrom(), head.recordedAt(), head.operation(), bytes);
     }
 }

@@ -46,6 +46,8 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
     private final Optional<EnvelopeEncoder<P>> encoder;
     /** Where the payload lies in an envelope, by the envelope's writer schema id. */
     private final Map<Integer, FieldLocator> payloadLocators = new ConcurrentHashMap<>();
+    /** Where a view's fields lie in an envelope, by writer schema id; empty for an envelope of another shape. */
+    private final Map<Integer, Optional<HeadLayout>> headLayouts = new ConcurrentHashMap<>();
     /** A payload schema instance found equal to the envelope's payload branch. */
     private volatile Schema verifiedPayloadSchema;
     /**
@@ -192,6 +194,63 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
                 id -> FieldLocator.of(registry.byId(id), "payload"));
         ByteBuffer payload = locator.locate(bytes, WireFormat.HEADER);
         return payload == null ? ByteBuffer.allocate(0) : payload;
+    }
+
+    /** The head read where it is in the envelope; the payload is only hashed. */
+    @Override
+    public ProductHead head(String topic, byte[] bytes) {
+        HeadLayout layout = headLayout(WireFormat.schemaId(topic, bytes));
+        if (layout == null) {
+            return ProductFormat.super.head(topic, bytes);
+        }
+        int[] at = new int[2 * HeadLayout.FIELDS.length];
+        layout.fields().locate(bytes, WireFormat.HEADER, at);
+        String key = FieldLocator.readString(bytes, at[0]);
+        long index = FieldLocator.readLong(bytes, at[6]);
+        if (index < 0 || index >= layout.operations().size()) {
+            throw new IllegalArgumentException("record of " + topic + " has operation index " + index + ", not one of "
+                    + layout.operations());
+        }
+        Operation operation = Operation.valueOf(layout.operations().get((int) index));
+        boolean hasPayload = at[10] >= 0;
+        if (operation.hasValue() != hasPayload) {
+            throw new IllegalArgumentException(operation + " record of " + key + (hasPayload ? " must not carry a payload" : " needs a payload"));
+        }
+        byte[] hash = java.util.Arrays.copyOfRange(bytes, at[8], at[9]);
+        return new ProductHead(key, FieldLocator.readLong(bytes, at[2]), FieldLocator.readLong(bytes, at[4]), operation,
+                ContentHash.matches(hasPayload ? ByteBuffer.wrap(bytes, at[10], at[11] - at[10]) : null, hash));
+    }
+
+    /** The layout for envelopes written with schema {@code id}; null when it is not known here (the full read says why). */
+    private HeadLayout headLayout(int id) {
+        Optional<HeadLayout> known = headLayouts.get(id);
+        if (known == null) {
+            Schema writer;
+            try {
+                writer = registry.byId(id);
+            } catch (RuntimeException e) {
+                return null;
+            }
+            known = HeadLayout.of(writer);
+            headLayouts.put(id, known);
+        }
+        return known.orElse(null);
+    }
+
+    /** Where key, times, operation, hash and payload are in an envelope of the usual types. */
+    private record HeadLayout(FieldLocator fields, java.util.List<String> operations) {
+        static final String[] FIELDS = {"key", "validFrom", "recordedAt", "operation", "contentHash", "payload"};
+
+        static Optional<HeadLayout> of(Schema writer) {
+            if (writer.getType() != Schema.Type.RECORD || java.util.Arrays.stream(FIELDS).anyMatch(f -> writer.getField(f) == null)) {
+                return Optional.empty();
+            }
+            FieldLocator f = FieldLocator.of(writer, FIELDS);
+            boolean usual = f.schema(0).getType() == Schema.Type.STRING && f.schema(1).getType() == Schema.Type.LONG
+                    && f.schema(2).getType() == Schema.Type.LONG && f.schema(3).getType() == Schema.Type.ENUM
+                    && f.schema(4).getType() == Schema.Type.FIXED && f.schema(4).getFixedSize() == 32;
+            return usual ? Optional.of(new HeadLayout(f, f.schema(3).getEnumSymbols())) : Optional.empty();
+        }
     }
 
     @Override

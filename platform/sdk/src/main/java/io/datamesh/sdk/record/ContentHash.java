@@ -1,5 +1,6 @@
 package io.datamesh.sdk.record;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -33,9 +34,16 @@ public final class ContentHash {
      * as it was written there.
      */
     public static <P> boolean matchesAsWritten(ProductFormat<P> format, String topic, byte[] bytes, ProductRecord<P> record) {
+        return matches(format.canonicalBytesAsWritten(topic, bytes, record), record.contentHash());
+    }
+
+    /** Whether {@code hash} is SHA-256 of {@code payload}'s remaining bytes (of nothing, when it is null). */
+    public static boolean matches(ByteBuffer payload, byte[] hash) {
         MessageDigest sha = SHA_256.get();
-        sha.update(format.canonicalBytesAsWritten(topic, bytes, record));
-        return MessageDigest.isEqual(sha.digest(), record.contentHash());
+        if (payload != null) {
+            sha.update(payload);
+        }
+        return MessageDigest.isEqual(sha.digest(), hash);
     }
 
     public static String hex(byte[] hash) {

@@ -27,6 +27,19 @@ public interface ProductFormat<P> {
         return ByteBuffer.wrap(record.payload() == null ? new byte[0] : canonicalBytes(record.payload()));
     }
 
+    /**
+     * The head of the product record in {@code bytes}, read from {@code topic}. By default the whole
+     * record is decoded; the Avro format reads the head's fields where they are and leaves the
+     * payload encoded.
+     *
+     * @throws RuntimeException with the reason when the bytes are not a product record
+     */
+    default ProductHead head(String topic, byte[] bytes) {
+        ProductRecord<P> r = serde(topic).deserializer().deserialize(topic, bytes);
+        return new ProductHead(r.key(), r.validFrom().toEpochMilli(), r.recordedAt().toEpochMilli(), r.operation(),
+                ContentHash.matchesAsWritten(this, topic, bytes, r));
+    }
+
     /** Serde of the bare payload, for views and stores. */
     Serde<P> payloadSerde(String topic);
 }

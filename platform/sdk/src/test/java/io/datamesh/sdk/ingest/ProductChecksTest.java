@@ -11,11 +11,14 @@ import java.time.Instant;
 import java.util.List;
 
 import io.datamesh.bitemporal.HistoryOrder;
+import io.datamesh.bitemporal.aggregate.Aggregations;
+import io.datamesh.bitemporal.aggregate.TimeBucket;
 import io.datamesh.schemas.orders.OrderLine;
 import io.datamesh.schemas.orders.OrderLineRecord;
 import io.datamesh.sdk.ChangeEvent;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
+import io.datamesh.sdk.StringProductFormat;
 import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.testing.DomainTestDriver;
@@ -30,15 +33,18 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A later hop checks the content hash over the payload as it was written. A producer on a newer
  * payload schema (a field added with a default, a backward-compatible change) wrote bytes that this
  * reader, on the current schema, decodes without the new field: encoding what it decoded would give
- * other bytes, and a valid record would be called forged.
+ * other bytes, and a valid record would be called forged. Both hops are tested: a view
+ * ({@link ViewWriter}, which reads only the record's head) and a consumer domain's aggregate
+ * ({@link VerifyProcessor}, which decodes the record).
  */
-class VerifyProcessorTest {
+class ProductChecksTest {
 
     private static final String TOPIC = "lines.product.order-lines.v1";
     private static final String VIEW = "order-lines-by-id";
@@ -50,54 +56,73 @@ class VerifyProcessorTest {
     private static final Schema NEWER_ENVELOPE = envelopeOf(NEWER_LINE);
 
     private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-    private final DomainTestDriver driver = DomainTestDriver.of(new LinesDomain(), registry);
+    private DomainTestDriver driver;
+
+    enum Hop { VIEW, AGGREGATE }
 
     @AfterEach
     void close() {
         driver.close();
     }
 
-    @Test
-    void aRecordWrittenOnANewerPayloadSchemaPassesAndTheViewHoldsIt() throws IOException {
+    private DomainTestDriver driver(Hop hop) {
+        driver = DomainTestDriver.of(hop == Hop.VIEW ? new LinesDomain() : new TallyDomain(), registry);
+        return driver;
+    }
+
+    /** What the hop made of line o1#1 of pizzeria 42: the view's versions, or the aggregate's published totals. */
+    private List<String> output(Hop hop) {
+        return hop == Hop.VIEW
+                ? driver.<OrderLine>view(VIEW).history("o1#1", HistoryOrder.RECORDED).stream()
+                        .map(v -> v.value().payload().getPizzeriaId() + "|" + v.value().payload().getQuantity()).toList()
+                : driver.<String>readProduct(TallyDomain.PUBLISHED).stream().map(ProductRecord::payload).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hop.class)
+    void aRecordWrittenOnANewerPayloadSchemaPasses(Hop hop) throws IOException {
         assertThat(NEWER_ENVELOPE.toString()).contains("\"note\"");
         GenericRecord line = newerLine("the corner table");
         byte[] payload = encode(NEWER_LINE, line);
-        driver.pipeBytes(TOPIC, "o1#1", envelope(line, sha256(payload)), JUL_08);
+        driver(hop).pipeBytes(TOPIC, "o1#1", envelope(line, sha256(payload)), JUL_08);
 
         assertThat(driver.readDeadLetters()).isEmpty();
-        var history = driver.<OrderLine>view(VIEW).history("o1#1", HistoryOrder.RECORDED);
-        assertThat(history).hasSize(1);
-        ProductRecord<OrderLine> read = history.get(0).value();
-        assertThat(read.payload().getQuantity()).isEqualTo(2);
-        assertThat(read.contentHash()).isEqualTo(sha256(payload));
+        assertThat(output(hop)).containsExactly(hop == Hop.VIEW ? "42|2" : "42|2018-07-08|2");
+        if (hop == Hop.VIEW) {
+            assertThat(driver.<OrderLine>view(VIEW).history("o1#1", HistoryOrder.RECORDED).get(0).value().contentHash())
+                    .isEqualTo(sha256(payload));
+        }
     }
 
-    @Test
-    void aPayloadChangedAfterIngestionIsADeadLetter() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Hop.class)
+    void aPayloadChangedAfterIngestionIsADeadLetter(Hop hop) throws IOException {
         GenericRecord line = newerLine("the corner table");
         byte[] hash = sha256(encode(NEWER_LINE, line));
         line.put("quantity", 20);
         byte[] forged = envelope(line, hash);
-        driver.pipeBytes(TOPIC, "o1#1", forged, JUL_08);
+        driver(hop).pipeBytes(TOPIC, "o1#1", forged, JUL_08);
 
         List<TestRecord<byte[], byte[]>> dead = driver.readDeadLetters();
         assertThat(dead).hasSize(1);
         assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo(VerifyProcessor.HASH_MISMATCH);
         assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.STAGE)).isEqualTo("verify");
         assertThat(dead.get(0).value()).isEqualTo(forged);
-        assertThat(driver.<OrderLine>view(VIEW).history("o1#1", HistoryOrder.RECORDED)).isEmpty();
+        assertThat(output(hop)).isEmpty();
     }
 
-    @Test
-    void bytesThatAreNotAProductRecordAreADeadLetterWithTheSerdesReason() {
+    @ParameterizedTest
+    @EnumSource(Hop.class)
+    void bytesThatAreNotAProductRecordAreADeadLetterWithTheSerdesReason(Hop hop) {
         byte[] json = "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8);
-        driver.pipeBytes(TOPIC, "o1#1", json, JUL_08);
+        driver(hop).pipeBytes(TOPIC, "o1#1", json, JUL_08);
 
         List<TestRecord<byte[], byte[]>> dead = driver.readDeadLetters();
         assertThat(dead).hasSize(1);
         assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.STAGE)).isEqualTo("deserialize");
         assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).contains("bad magic byte 0x7b");
         assertThat(dead.get(0).value()).isEqualTo(json);
+        assertThat(output(hop)).isEmpty();
     }
 
     private static Schema envelopeOf(Schema payload) {
@@ -164,6 +189,24 @@ class VerifyProcessorTest {
             return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A consumer domain counting the lines of each pizzeria per day, as the sales domain does. */
+    static final class TallyDomain implements DomainDefinition {
+        static final String PUBLISHED = "tally.product.lines-per-day.v1";
+
+        @Override
+        public String name() {
+            return "tally";
+        }
+
+        @Override
+        public void define(Domain d) {
+            Domain.Consumed<OrderLine> lines = d.consume(TOPIC, d.avro(OrderLineRecord.class, OrderLine.class));
+            d.aggregate("lines-by-day", lines, TimeBucket.Unit.DAY, OrderLine::getPizzeriaId, r -> r.payload().getPlacedAt(),
+                    line -> (long) line.getQuantity(), Aggregations.sumLong(),
+                    "lines-per-day", 1, StringProductFormat.INSTANCE, (bucket, total) -> bucket.group() + "|" + bucket.label() + "|" + total);
         }
     }
 
