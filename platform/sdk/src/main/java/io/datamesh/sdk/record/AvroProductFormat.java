@@ -3,6 +3,8 @@ package io.datamesh.sdk.record;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -216,7 +218,7 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
         if (operation.hasValue() != hasPayload) {
             throw new IllegalArgumentException(operation + " record of " + key + (hasPayload ? " must not carry a payload" : " needs a payload"));
         }
-        byte[] hash = java.util.Arrays.copyOfRange(bytes, at[8], at[9]);
+        byte[] hash = Arrays.copyOfRange(bytes, at[8], at[9]);
         return new ProductHead(key, FieldLocator.readLong(bytes, at[2]), FieldLocator.readLong(bytes, at[4]), operation,
                 ContentHash.matches(hasPayload ? ByteBuffer.wrap(bytes, at[10], at[11] - at[10]) : null, hash));
     }
@@ -238,11 +240,11 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
     }
 
     /** Where key, times, operation, hash and payload are in an envelope of the usual types. */
-    private record HeadLayout(FieldLocator fields, java.util.List<String> operations) {
+    private record HeadLayout(FieldLocator fields, List<String> operations) {
         static final String[] FIELDS = {"key", "validFrom", "recordedAt", "operation", "contentHash", "payload"};
 
         static Optional<HeadLayout> of(Schema writer) {
-            if (writer.getType() != Schema.Type.RECORD || java.util.Arrays.stream(FIELDS).anyMatch(f -> writer.getField(f) == null)) {
+            if (writer.getType() != Schema.Type.RECORD || Arrays.stream(FIELDS).anyMatch(f -> writer.getField(f) == null)) {
                 return Optional.empty();
             }
             FieldLocator f = FieldLocator.of(writer, FIELDS);
