@@ -10,6 +10,7 @@ import io.datamesh.schemas.orders.OrderLine;
 import io.datamesh.schemas.orders.OrderLineRecord;
 import io.datamesh.sdk.record.AvroProductFormat;
 import io.datamesh.sdk.record.ContentHash;
+import io.datamesh.sdk.record.ProductHead;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.record.SourcePosition;
 import io.datamesh.serde.InMemorySchemaRegistryClient;
@@ -61,5 +62,29 @@ class AvroProductFormatTest {
         byte[] elsewhere = serde.serializer().serialize("other.product.order-lines.v1", read);
         assertThat(elsewhere).isNotSameAs(bytes);
         assertThat(serde.deserializer().deserialize("other.product.order-lines.v1", elsewhere)).isEqualTo(record);
+    }
+
+    @Test
+    void theHeadReadInPlaceAgreesWithTheDecodedRecordForUpsertsDeletesAndForgedHashes() {
+        String topic = "orders.product.order-lines.v1";
+        OrderLine line = OrderLine.newBuilder().setOrderId("o1").setLineNo(1).setPizzeriaId("42").setProductId("margherita")
+                .setQuantity(2).setUnitPrice(new BigDecimal("8.50")).setPlacedAt(Instant.parse("2018-07-08T10:00:00Z")).build();
+        byte[] forged = ContentHash.of(format, line).clone();
+        forged[31] ^= 1;
+        var serde = format.serde(topic);
+        for (ProductRecord<OrderLine> record : java.util.List.of(
+                new ProductRecord<>("o1#1", Instant.parse("2018-07-08T10:00:00Z"), Instant.parse("2018-07-08T10:00:01Z"),
+                        Operation.UPSERT, SourcePosition.kafka("raw", 0, 7), ContentHash.of(format, line), line),
+                new ProductRecord<>("o1#1", Instant.parse("2018-07-08T10:00:00Z"), Instant.parse("2018-07-09T00:00:00Z"),
+                        Operation.CORRECTION, SourcePosition.kafka("raw", 0, 8), forged, line),
+                new ProductRecord<OrderLine>("o1#1", Instant.parse("2018-07-10T00:00:00Z"), Instant.parse("2018-07-10T00:00:00Z"),
+                        Operation.DELETE, SourcePosition.bus("q", "m1"), ContentHash.of(format, null), null))) {
+            byte[] bytes = serde.serializer().serialize(topic, record);
+
+            ProductHead head = format.head(topic, bytes);
+
+            assertThat(head).isEqualTo(new ProductHead(record.key(), record.validFrom().toEpochMilli(), record.recordedAt().toEpochMilli(),
+                    record.operation(), record.contentHash() != forged));
+        }
     }
 }

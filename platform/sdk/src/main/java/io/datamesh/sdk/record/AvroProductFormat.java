@@ -50,6 +50,7 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
     private final Map<Integer, FieldLocator> payloadLocators = new ConcurrentHashMap<>();
     /** Where a view's fields lie in an envelope, by writer schema id; empty for an envelope of another shape. */
     private final Map<Integer, Optional<HeadLayout>> headLayouts = new ConcurrentHashMap<>();
+    private volatile KnownLayout lastLayout;
     /** A payload schema instance found equal to the envelope's payload branch. */
     private volatile Schema verifiedPayloadSchema;
     /**
@@ -209,22 +210,28 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
         layout.fields().locate(bytes, WireFormat.HEADER, at);
         String key = FieldLocator.readString(bytes, at[0]);
         long index = FieldLocator.readLong(bytes, at[6]);
-        if (index < 0 || index >= layout.operations().size()) {
+        if (index < 0 || index >= layout.operations().length) {
             throw new IllegalArgumentException("record of " + topic + " has operation index " + index + ", not one of "
-                    + layout.operations());
+                    + Arrays.toString(layout.operations()));
         }
-        Operation operation = Operation.valueOf(layout.operations().get((int) index));
+        Operation operation = layout.operations()[(int) index];
+        if (operation == null) {
+            throw new IllegalArgumentException("record of " + topic + " has operation index " + index + ", a symbol this platform does not know");
+        }
         boolean hasPayload = at[10] >= 0;
         if (operation.hasValue() != hasPayload) {
             throw new IllegalArgumentException(operation + " record of " + key + (hasPayload ? " must not carry a payload" : " needs a payload"));
         }
-        byte[] hash = Arrays.copyOfRange(bytes, at[8], at[9]);
         return new ProductHead(key, FieldLocator.readLong(bytes, at[2]), FieldLocator.readLong(bytes, at[4]), operation,
-                ContentHash.matches(hasPayload ? ByteBuffer.wrap(bytes, at[10], at[11] - at[10]) : null, hash));
+                hasPayload ? ContentHash.matches(bytes, at[10], at[11], bytes, at[8]) : ContentHash.matches(null, Arrays.copyOfRange(bytes, at[8], at[9])));
     }
 
     /** The layout for envelopes written with schema {@code id}; null when it is not known here (the full read says why). */
     private HeadLayout headLayout(int id) {
+        KnownLayout last = lastLayout;
+        if (last != null && last.id() == id) {
+            return last.layout();
+        }
         Optional<HeadLayout> known = headLayouts.get(id);
         if (known == null) {
             Schema writer;
@@ -236,11 +243,16 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
             known = HeadLayout.of(writer);
             headLayouts.put(id, known);
         }
+        lastLayout = new KnownLayout(id, known.orElse(null));
         return known.orElse(null);
     }
 
+    /** The layout of the last schema id asked for: a topic's records are mostly of one writer schema. */
+    private record KnownLayout(int id, HeadLayout layout) {
+    }
+
     /** Where key, times, operation, hash and payload are in an envelope of the usual types. */
-    private record HeadLayout(FieldLocator fields, List<String> operations) {
+    private record HeadLayout(FieldLocator fields, Operation[] operations) {
         static final String[] FIELDS = {"key", "validFrom", "recordedAt", "operation", "contentHash", "payload"};
 
         static Optional<HeadLayout> of(Schema writer) {
@@ -251,7 +263,17 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
             boolean usual = f.schema(0).getType() == Schema.Type.STRING && f.schema(1).getType() == Schema.Type.LONG
                     && f.schema(2).getType() == Schema.Type.LONG && f.schema(3).getType() == Schema.Type.ENUM
                     && f.schema(4).getType() == Schema.Type.FIXED && f.schema(4).getFixedSize() == 32;
-            return usual ? Optional.of(new HeadLayout(f, f.schema(3).getEnumSymbols())) : Optional.empty();
+            if (!usual) {
+                return Optional.empty();
+            }
+            List<String> symbols = f.schema(3).getEnumSymbols();
+            Operation[] operations = new Operation[symbols.size()];
+            for (int i = 0; i < operations.length; i++) {
+                String symbol = symbols.get(i);
+                // A symbol this platform does not know (from a newer envelope) fails the records that carry it, not the others.
+                operations[i] = Arrays.stream(Operation.values()).filter(o -> o.name().equals(symbol)).findFirst().orElse(null);
+            }
+            return Optional.of(new HeadLayout(f, operations));
         }
     }
 

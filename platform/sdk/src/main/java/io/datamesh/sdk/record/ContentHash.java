@@ -3,6 +3,7 @@ package io.datamesh.sdk.record;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /** SHA-256 over a payload's canonical bytes; a delete hashes the empty byte string. */
@@ -44,6 +45,17 @@ public final class ContentHash {
             sha.update(payload);
         }
         return MessageDigest.isEqual(sha.digest(), hash);
+    }
+
+    /**
+     * Whether the 32 bytes at {@code hashAt} in {@code hash} are SHA-256 of {@code bytes} from {@code from}
+     * to {@code to}: a hash and a payload where they lie in a record, nothing copied.
+     */
+    public static boolean matches(byte[] bytes, int from, int to, byte[] hash, int hashAt) {
+        MessageDigest sha = SHA_256.get();
+        sha.update(bytes, from, to - from);
+        byte[] digest = sha.digest();
+        return hash.length - hashAt >= digest.length && Arrays.equals(digest, 0, digest.length, hash, hashAt, hashAt + digest.length);
     }
 
     public static String hex(byte[] hash) {
