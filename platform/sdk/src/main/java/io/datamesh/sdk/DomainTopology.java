@@ -10,6 +10,7 @@ import io.datamesh.bitemporal.aggregate.AggregateDefinition;
 import io.datamesh.bitemporal.aggregate.BitemporalAggregates;
 import io.datamesh.bitemporal.VersionSerde;
 import io.datamesh.sdk.ingest.AggregatePublisher;
+import io.datamesh.sdk.ingest.BatchedWritesStore;
 import io.datamesh.sdk.ingest.CommitBufferedStore;
 import io.datamesh.sdk.ingest.DeriveProcessor;
 import io.datamesh.sdk.ingest.RegroupProcessor;
@@ -135,7 +136,7 @@ public final class DomainTopology {
     }
 
     private <P> void view(Domain.View<P> view) {
-        builder.addStateStore(BitemporalStores.persistent(view.name()));
+        builder.addStateStore(BatchedWritesStore.builder(BitemporalStores.persistent(view.name())));
         String topic = view.product().topic().value();
         bytes(view.product()).process(() -> new ViewWriter<>(view.name(), view.product().format(), topic),
                 Named.as(view.name() + "-writer"), view.name());

@@ -3,22 +3,14 @@ package io.datamesh.sdk.ingest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
@@ -40,18 +32,17 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * write the buffer through before they read. Deletes write through at once. Interactive queries,
  * on other threads, see what was flushed.
  */
-public final class CommitBufferedStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
+public final class CommitBufferedStore<K, V> extends DelegatingStore<K, V> {
 
-    private final KeyValueStore<K, V> inner;
     private final Map<K, V> pending = new HashMap<>();
 
     CommitBufferedStore(KeyValueStore<K, V> inner) {
-        this.inner = Objects.requireNonNull(inner);
+        super(inner);
     }
 
     /** Wraps what {@code inner} builds; logging and caching are configured on {@code inner}. */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner) {
-        return new Builder<>(inner);
+        return new WrappingStoreBuilder<>(inner, CommitBufferedStore::new);
     }
 
     @Override
@@ -142,118 +133,25 @@ public final class CommitBufferedStore<K, V> implements KeyValueStore<K, V>, Cac
     @Override
     public void flushCache() {
         writePending();
-        if (inner instanceof CachedStateStore<?, ?> cached) {
-            cached.flushCache();
-        }
+        super.flushCache();
     }
 
     @Override
     public void clearCache() {
         pending.clear();
-        if (inner instanceof CachedStateStore<?, ?> cached) {
-            cached.clearCache();
-        }
-    }
-
-    /** No flush listeners: this store forwards nothing downstream. */
-    @Override
-    public boolean setFlushListener(CacheFlushListener<K, V> listener, boolean sendOldValues) {
-        return false;
+        super.clearCache();
     }
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
         pending.clear();
-        inner.init(context, root);
-    }
-
-    @Override
-    public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        inner.commit(changelogOffsets);
-    }
-
-    @Override
-    public Long committedOffset(TopicPartition partition) {
-        return inner.committedOffset(partition);
-    }
-
-    @Override
-    public boolean managesOffsets() {
-        return inner.managesOffsets();
+        super.init(context, root);
     }
 
     /** Buffered writes of a task closed without a commit are dropped, as its output is. */
     @Override
     public void close() {
         pending.clear();
-        inner.close();
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public boolean persistent() {
-        return inner.persistent();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return inner.isOpen();
-    }
-
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return inner.query(query, positionBound, config);
-    }
-
-    @Override
-    public Position getPosition() {
-        return inner.getPosition();
-    }
-
-    private record Builder<K, V>(StoreBuilder<KeyValueStore<K, V>> inner) implements StoreBuilder<KeyValueStore<K, V>> {
-
-        @Override
-        public StoreBuilder<KeyValueStore<K, V>> withCachingEnabled() {
-            return new Builder<>(inner.withCachingEnabled());
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<K, V>> withCachingDisabled() {
-            return new Builder<>(inner.withCachingDisabled());
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<K, V>> withLoggingEnabled(Map<String, String> config) {
-            return new Builder<>(inner.withLoggingEnabled(config));
-        }
-
-        @Override
-        public StoreBuilder<KeyValueStore<K, V>> withLoggingDisabled() {
-            return new Builder<>(inner.withLoggingDisabled());
-        }
-
-        @Override
-        public KeyValueStore<K, V> build() {
-            return new CommitBufferedStore<>(inner.build());
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return inner.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return inner.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
+        super.close();
     }
 }
