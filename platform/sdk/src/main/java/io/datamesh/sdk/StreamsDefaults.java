@@ -27,6 +27,17 @@ public final class StreamsDefaults {
      */
     public static final int MAX_POLL_RECORDS = 2_000;
 
+    /**
+     * How long the broker may hold a fetch of the main consumer that finds no new data (Kafka: 500 ms).
+     * A consumer has one fetch in flight per broker. A domain with views, aggregates or derivations
+     * reads its own product topics, which are often caught up: a fetch that holds only those
+     * partitions keeps the raw topics' next records waiting until the producer's next batch arrives,
+     * and the stream thread idles in poll. Measured in {@code make bench} (B3, two cores, three runs
+     * of each setting): a view-materializing topology at 0.52–0.58 of the stateless one with 500 ms,
+     * 0.61 with 20 ms. An idle instance sends up to 50 empty fetches a second per broker.
+     */
+    public static final int MAIN_CONSUMER_FETCH_MAX_WAIT_MS = 20;
+
     private StreamsDefaults() {
     }
 
@@ -34,6 +45,7 @@ public final class StreamsDefaults {
     public static Map<String, Object> settings() {
         return Map.of(
                 StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES,
-                StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), MAX_POLL_RECORDS);
+                StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), MAX_POLL_RECORDS,
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), MAIN_CONSUMER_FETCH_MAX_WAIT_MS);
     }
 }
