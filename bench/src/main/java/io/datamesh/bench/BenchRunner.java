@@ -61,7 +61,9 @@ final class BenchRunner {
             }
             for (int rep = 1; rep <= reps; rep++) {
                 for (Bench b : benches.values()) {
-                    samples.get(b.name()).add(b.runOnce());
+                    Sample sample = b.runOnce();
+                    samples.get(b.name()).add(sample);
+                    progress(b.name() + " " + rep + "/" + reps + ": " + sample);
                 }
                 progress("repetition " + rep + "/" + reps + " done");
             }

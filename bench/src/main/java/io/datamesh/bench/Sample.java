@@ -16,6 +16,14 @@ record Sample(Map<String, Double> metrics) {
         return new Sample(Map.of("records/s", records / seconds, "MB/s", bytes / seconds / 1e6));
     }
 
+    /** The figures as the log shows them, e.g. {@code records/s 208,648, MB/s 48.54}. */
+    @Override
+    public String toString() {
+        return metrics.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + " " + String.format(java.util.Locale.ROOT, e.getValue() >= 1000 ? "%,.0f" : "%.2f", e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     double get(String metric) {
         Double v = metrics.get(metric);
         if (v == null) {
