@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -23,7 +21,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * changelog records of a batch carry the timestamp of the record being processed when the batch
  * goes down (the changelog is compacted, so no retention depends on it).
  */
-public final class BatchedWritesStore<K, V> extends DelegatingStore<K, V> {
+public final class BatchedWritesStore<K, V> extends BufferingStore<K, V> {
 
     /** At most this many puts wait: about 150 KiB of product records of 300 B. */
     static final int BATCH = 500;
@@ -46,13 +44,13 @@ public final class BatchedWritesStore<K, V> extends DelegatingStore<K, V> {
         }
         pending.add(KeyValue.pair(key, value));
         if (pending.size() >= BATCH) {
-            writePending();
+            writeBuffered();
         }
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
-        writePending();
+        writeBuffered();
         return inner.putIfAbsent(key, value);
     }
 
@@ -66,11 +64,12 @@ public final class BatchedWritesStore<K, V> extends DelegatingStore<K, V> {
     /** A delete goes down at once, after the puts before it, so that they cannot bring the key back. */
     @Override
     public V delete(K key) {
-        writePending();
+        writeBuffered();
         return inner.delete(key);
     }
 
-    private void writePending() {
+    @Override
+    protected void writeBuffered() {
         if (pending.isEmpty()) {
             return;
         }
@@ -80,27 +79,7 @@ public final class BatchedWritesStore<K, V> extends DelegatingStore<K, V> {
     }
 
     @Override
-    public void flushCache() {
-        writePending();
-        super.flushCache();
-    }
-
-    @Override
-    public void clearCache() {
+    protected void dropBuffered() {
         pending.clear();
-        super.clearCache();
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        pending.clear();
-        super.init(context, root);
-    }
-
-    /** Puts of a task closed without a commit are dropped, as its output is. */
-    @Override
-    public void close() {
-        pending.clear();
-        super.close();
     }
 }

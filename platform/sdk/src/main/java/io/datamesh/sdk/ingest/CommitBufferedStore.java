@@ -6,8 +6,6 @@ import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -32,7 +30,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * write the buffer through before they read. Deletes write through at once. Interactive queries,
  * on other threads, see what was flushed.
  */
-public final class CommitBufferedStore<K, V> extends DelegatingStore<K, V> {
+public final class CommitBufferedStore<K, V> extends BufferingStore<K, V> {
 
     private final Map<K, V> pending = new HashMap<>();
 
@@ -85,41 +83,42 @@ public final class CommitBufferedStore<K, V> extends DelegatingStore<K, V> {
 
     @Override
     public KeyValueIterator<K, V> range(K from, K to) {
-        writePending();
+        writeBuffered();
         return inner.range(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> reverseRange(K from, K to) {
-        writePending();
+        writeBuffered();
         return inner.reverseRange(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> all() {
-        writePending();
+        writeBuffered();
         return inner.all();
     }
 
     @Override
     public KeyValueIterator<K, V> reverseAll() {
-        writePending();
+        writeBuffered();
         return inner.reverseAll();
     }
 
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
-        writePending();
+        writeBuffered();
         return inner.prefixScan(prefix, prefixKeySerializer);
     }
 
     @Override
     public long approximateNumEntries() {
-        writePending();
+        writeBuffered();
         return inner.approximateNumEntries();
     }
 
-    private void writePending() {
+    @Override
+    protected void writeBuffered() {
         if (pending.isEmpty()) {
             return;
         }
@@ -129,29 +128,8 @@ public final class CommitBufferedStore<K, V> extends DelegatingStore<K, V> {
         pending.clear();
     }
 
-    /** Called by Kafka Streams before every commit: the buffer goes down, then the cache below it. */
     @Override
-    public void flushCache() {
-        writePending();
-        super.flushCache();
-    }
-
-    @Override
-    public void clearCache() {
+    protected void dropBuffered() {
         pending.clear();
-        super.clearCache();
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        pending.clear();
-        super.init(context, root);
-    }
-
-    /** Buffered writes of a task closed without a commit are dropped, as its output is. */
-    @Override
-    public void close() {
-        pending.clear();
-        super.close();
     }
 }

@@ -20,17 +20,19 @@ import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
- * A key-value store that hands everything to the store it wraps; the SDK's buffering stores override
- * the writes they hold back. It is a {@link CachedStateStore} (an interface of Kafka Streams'
- * internals package, Kafka 4.3) because that is how a store hears of a commit before it happens:
- * Kafka Streams calls {@link #flushCache()} on every such store of a task right before it commits
- * the task, and before a clean suspend or close.
+ * A key-value store that holds some writes back and hands everything else to the store it wraps;
+ * subclasses say which writes wait and how they go down. It is a {@link CachedStateStore} (an
+ * interface of Kafka Streams' internals package, Kafka 4.3) because that is how a store hears of a
+ * commit before it happens: Kafka Streams calls {@link #flushCache()} on every such store of a
+ * task right before it commits the task, and before a clean suspend or close. What waits is
+ * dropped when the store is opened, when Kafka Streams clears its caches, and when it is closed
+ * without that flush (a task closed dirty drops its output too).
  */
-abstract class DelegatingStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
+abstract class BufferingStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
 
     protected final KeyValueStore<K, V> inner;
 
-    DelegatingStore(KeyValueStore<K, V> inner) {
+    BufferingStore(KeyValueStore<K, V> inner) {
         this.inner = Objects.requireNonNull(inner);
     }
 
@@ -89,9 +91,16 @@ abstract class DelegatingStore<K, V> implements KeyValueStore<K, V>, CachedState
         return inner.approximateNumEntries();
     }
 
-    /** Called by Kafka Streams before every commit: what a subclass holds goes down first, then the cache below. */
+    /** Writes what waits to {@link #inner}. */
+    protected abstract void writeBuffered();
+
+    /** Forgets what waits. */
+    protected abstract void dropBuffered();
+
+    /** Called by Kafka Streams before every commit: what waits goes down first, then the cache below. */
     @Override
     public void flushCache() {
+        writeBuffered();
         if (inner instanceof CachedStateStore<?, ?> cached) {
             cached.flushCache();
         }
@@ -99,6 +108,7 @@ abstract class DelegatingStore<K, V> implements KeyValueStore<K, V>, CachedState
 
     @Override
     public void clearCache() {
+        dropBuffered();
         if (inner instanceof CachedStateStore<?, ?> cached) {
             cached.clearCache();
         }
@@ -112,6 +122,7 @@ abstract class DelegatingStore<K, V> implements KeyValueStore<K, V>, CachedState
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
+        dropBuffered();
         inner.init(context, root);
     }
 
@@ -132,6 +143,7 @@ abstract class DelegatingStore<K, V> implements KeyValueStore<K, V>, CachedState
 
     @Override
     public void close() {
+        dropBuffered();
         inner.close();
     }
 
