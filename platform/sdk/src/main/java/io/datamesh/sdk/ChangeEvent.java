@@ -6,7 +6,9 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -22,7 +24,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * its schema). Other fields ({@code source}, {@code ts_ms}, the schema) are skipped.
  *
  * <p>Read with {@link #serde()} as a domain's raw type. The event is read in one pass into flat
- * rows, without a JSON tree. Bytes that are not a JSON object fail to deserialize (the record
+ * rows, without a JSON tree: by {@link ChangeEventScanner} when it is plain ASCII with scalar
+ * columns (the usual event), otherwise by Jackson's streaming parser. Bytes that are not a JSON object fail to deserialize (the record
  * goes to the DLQ with the parser's reason). A wrong {@code op} or a missing or malformed column
  * throws {@link IllegalArgumentException} naming it when the mapping asks, so the record goes to
  * the DLQ with that reason.
@@ -37,7 +40,7 @@ public final class ChangeEvent {
     private final Row before;
     private final Row after;
 
-    private ChangeEvent(byte[] json, String op, Row before, Row after) {
+    ChangeEvent(byte[] json, String op, Row before, Row after) {
         this.json = json;
         this.op = op;
         this.before = before;
@@ -70,6 +73,12 @@ public final class ChangeEvent {
     }
 
     private static ChangeEvent read(byte[] bytes) throws IOException {
+        ChangeEvent scanned = ChangeEventScanner.scan(bytes);
+        return scanned != null ? scanned : readWithJackson(bytes);
+    }
+
+    /** Reads any JSON event, with the parser's reason when it is not JSON. */
+    static ChangeEvent readWithJackson(byte[] bytes) throws IOException {
         try (JsonParser p = JSON.createParser(bytes)) {
             JsonToken first = p.nextToken();
             if (first == null) {
@@ -157,14 +166,14 @@ public final class ChangeEvent {
      */
     public static final class Row {
 
-        private static final Object NULL = new Object();
+        static final Object NULL = new Object();
         private String[] names = new String[12];
         /** Text of strings, numbers and booleans; a tree for a nested value; {@link #NULL} for null. */
         private Object[] values = new Object[12];
         private boolean[] numbers = new boolean[12];
         private int size;
 
-        private Row() {
+        Row() {
         }
 
         private static Row read(JsonParser p) throws IOException {
@@ -182,7 +191,7 @@ public final class ChangeEvent {
             return row;
         }
 
-        private void add(String name, Object value, boolean number) {
+        void add(String name, Object value, boolean number) {
             if (size == names.length) {
                 names = Arrays.copyOf(names, size * 2);
                 values = Arrays.copyOf(values, size * 2);
@@ -280,6 +289,16 @@ public final class ChangeEvent {
                 case "false", "0" -> false;
                 default -> throw new IllegalArgumentException("column " + column + " must be true, false, 1 or 0, was '" + v + "'");
             };
+        }
+
+        /** Every column as {@code name=kind:value} (kind: null, number, text or tree), in order: for comparing readers. */
+        List<String> columns() {
+            List<String> out = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                String kind = values[i] == NULL ? "null" : numbers[i] ? "number" : values[i] instanceof String ? "text" : "tree";
+                out.add(names[i] + "=" + kind + ":" + (values[i] == NULL ? "" : values[i]));
+            }
+            return out;
         }
 
         @Override
