@@ -14,6 +14,15 @@ interface Bench {
     /** One repetition; every call must do the same amount of work. */
     Sample runOnce() throws Exception;
 
+    /**
+     * Whether each repetition works on topics of its own, which the runner then deletes, so that
+     * every repetition finds the broker as the one before it did. False for a bench whose later
+     * repetitions find what the first one created (a start-up that checks existing topics).
+     */
+    default boolean ownTopicsPerRepetition() {
+        return false;
+    }
+
     default void tearDown() throws Exception {
     }
 }

@@ -57,11 +57,11 @@ final class BenchRunner {
             }
             for (Bench b : benches.values()) {
                 progress("warm up " + b.name());
-                b.runOnce();
+                runClean(context, b);
             }
             for (int rep = 1; rep <= reps; rep++) {
                 for (Bench b : benches.values()) {
-                    Sample sample = b.runOnce();
+                    Sample sample = runClean(context, b);
                     samples.get(b.name()).add(sample);
                     progress(b.name() + " " + rep + "/" + reps + ": " + sample);
                 }
@@ -81,6 +81,36 @@ final class BenchRunner {
             table.add(row, Stats.of(samples.get(row.bench()).stream().map(s -> s.get(row.metric())).toList()));
         }
         return table;
+    }
+
+    /**
+     * One repetition; for a bench with {@link Bench#ownTopicsPerRepetition() topics of its own} the
+     * topics it created are deleted after it, so that later repetitions do not find the logs of all
+     * earlier ones (hundreds of partitions, the log cleaner compacting old changelogs).
+     */
+    private static Sample runClean(BenchContext context, Bench bench) throws Exception {
+        if (!bench.ownTopicsPerRepetition()) {
+            return bench.runOnce();
+        }
+        java.util.Set<String> before = topics(context);
+        try {
+            return bench.runOnce();
+        } finally {
+            java.util.Set<String> created = new java.util.HashSet<>(topics(context));
+            created.removeAll(before);
+            if (!created.isEmpty()) {
+                try (org.apache.kafka.clients.admin.Admin admin = context.kafka().admin()) {
+                    admin.deleteTopics(created).all().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private static java.util.Set<String> topics(BenchContext context) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = context.kafka().admin()) {
+            return admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(false)).names()
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private static void progress(String what) {

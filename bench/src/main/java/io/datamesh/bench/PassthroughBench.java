@@ -53,6 +53,11 @@ final class PassthroughBench implements Bench {
     }
 
     @Override
+    public boolean ownTopicsPerRepetition() {
+        return true;
+    }
+
+    @Override
     public void setUp(BenchContext context) {
         this.context = context;
         this.count = context.scale(fullCount);

@@ -32,6 +32,11 @@ final class ProducerBench implements Bench {
     }
 
     @Override
+    public boolean ownTopicsPerRepetition() {
+        return true;
+    }
+
+    @Override
     public void setUp(BenchContext context) {
         this.context = context;
         this.count = context.scale(fullCount);

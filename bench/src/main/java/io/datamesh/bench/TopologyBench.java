@@ -71,6 +71,11 @@ final class TopologyBench implements Bench {
     }
 
     @Override
+    public boolean ownTopicsPerRepetition() {
+        return true;
+    }
+
+    @Override
     public void setUp(BenchContext context) {
         this.context = context;
         this.count = context.scale(300_000);
