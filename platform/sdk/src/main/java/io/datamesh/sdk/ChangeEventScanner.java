@@ -27,6 +27,13 @@ final class ChangeEventScanner {
 
     private static final GiveUp GIVE_UP = new GiveUp();
 
+    /**
+     * Field names seen lately, by their length and end bytes. Shared by all threads without locks: a slot
+     * holds an immutable string or null, so a reader sees a whole string or none, and a lost
+     * update only costs making that name again.
+     */
+    private static final String[] NAMES = new String[1024];
+
     private final byte[] b;
     private int i;
 
@@ -60,7 +67,7 @@ final class ChangeEventScanner {
         } else {
             do {
                 skipSpace();
-                String field = string();
+                String field = string(true);
                 skipSpace();
                 expect(':');
                 skipSpace();
@@ -97,7 +104,7 @@ final class ChangeEventScanner {
         }
         do {
             skipSpace();
-            String name = string();
+            String name = string(true);
             skipSpace();
             expect(':');
             skipSpace();
@@ -165,7 +172,7 @@ final class ChangeEventScanner {
         do {
             skipSpace();
             if (object) {
-                string();
+                string(true);
                 skipSpace();
                 expect(':');
                 skipSpace();
@@ -185,24 +192,61 @@ final class ChangeEventScanner {
 
     /** A string at {@code "}: printable ASCII and the JSON escapes. */
     private String string() {
+        return string(false);
+    }
+
+    /**
+     * A string at {@code "}. Field names ({@code name}) come from {@link #NAMES} when they were
+     * seen before: an event repeats the names of the last one, and making them is most of the work.
+     */
+    private String string(boolean name) {
         expect('"');
+        byte[] b = this.b;
         int start = i;
+        int j = start;
         while (true) {
-            int c = next();
-            if (c == '"') {
-                if (i - 1 - start > MAX_TEXT) {
-                    throw GIVE_UP;
-                }
-                return new String(b, start, i - 1 - start, StandardCharsets.ISO_8859_1);
-            }
-            if (c == '\\') {
-                i--;
-                return escaped(start);
-            }
-            if (c < 0x20 || c >= 0x7f) {
+            if (j >= b.length) {
                 throw GIVE_UP;
             }
+            byte c = b[j];
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\') {
+                i = j;
+                return escaped(start);
+            }
+            if (c < 0x20 || c == 0x7f) { // control characters, and every byte outside ASCII (negative)
+                throw GIVE_UP;
+            }
+            j++;
         }
+        i = j + 1;
+        int length = j - start;
+        if (length > MAX_TEXT) {
+            throw GIVE_UP;
+        }
+        if (!name || length == 0) {
+            return new String(b, start, length, StandardCharsets.ISO_8859_1);
+        }
+        // Length and the bytes at both ends tell most names apart; a collision only costs a miss.
+        int slot = (length * 31 + b[start] * 7 + b[j - 1]) & (NAMES.length - 1);
+        String known = NAMES[slot];
+        if (known != null && known.length() == length && sameText(known, start)) {
+            return known;
+        }
+        String made = new String(b, start, length, StandardCharsets.ISO_8859_1);
+        NAMES[slot] = made;
+        return made;
+    }
+
+    private boolean sameText(String known, int start) {
+        for (int k = 0; k < known.length(); k++) {
+            if (known.charAt(k) != b[start + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The rest of a string from its first backslash. */
