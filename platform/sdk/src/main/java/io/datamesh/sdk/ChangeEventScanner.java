@@ -66,11 +66,7 @@ final class ChangeEventScanner {
             i++;
         } else {
             do {
-                skipSpace();
-                String field = string(true);
-                skipSpace();
-                expect(':');
-                skipSpace();
+                String field = fieldName();
                 int c = peek();
                 switch (field) {
                     case "op" -> op = c == '"' ? string() : c == 't' || c == 'f' || c == '-' || (c >= '0' && c <= '9') ? scalar() : skipNull(depth);
@@ -103,11 +99,7 @@ final class ChangeEventScanner {
             return row;
         }
         do {
-            skipSpace();
-            String name = string(true);
-            skipSpace();
-            expect(':');
-            skipSpace();
+            String name = fieldName();
             int c = peek();
             if (c == '"') {
                 row.add(name, string(), false);
@@ -170,16 +162,24 @@ final class ChangeEventScanner {
             return;
         }
         do {
-            skipSpace();
             if (object) {
-                string(true);
-                skipSpace();
-                expect(':');
+                fieldName();
+            } else {
                 skipSpace();
             }
             skipValue(depth + 1);
             skipSpace();
         } while (next() == ',' || back(close));
+    }
+
+    /** A field's name and the colon after it, with the spaces around them. */
+    private String fieldName() {
+        skipSpace();
+        String name = string(true);
+        skipSpace();
+        expect(':');
+        skipSpace();
+        return name;
     }
 
     /** True when the byte just read is {@code close}; gives up otherwise. */
