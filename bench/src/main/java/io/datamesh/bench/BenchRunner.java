@@ -1,9 +1,15 @@
 package io.datamesh.bench;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +39,10 @@ final class BenchRunner {
     }
 
     /** Keeps only the named benches and the rows that read them and their baselines (for working on one bench). */
-    BenchRunner only(java.util.Set<String> names) {
+    BenchRunner only(Set<String> names) {
         BenchRunner r = new BenchRunner();
         benches.values().stream().filter(b -> names.contains(b.name())).forEach(r::bench);
-        java.util.Set<String> kept = new java.util.HashSet<>();
+        Set<String> kept = new HashSet<>();
         rows.stream().filter(row -> names.contains(row.bench())).forEach(row -> {
             kept.add(row.id());
         });
@@ -92,25 +98,22 @@ final class BenchRunner {
         if (!bench.ownTopicsPerRepetition()) {
             return bench.runOnce();
         }
-        java.util.Set<String> before = topics(context);
-        try {
-            return bench.runOnce();
-        } finally {
-            java.util.Set<String> created = new java.util.HashSet<>(topics(context));
-            created.removeAll(before);
-            if (!created.isEmpty()) {
-                try (org.apache.kafka.clients.admin.Admin admin = context.kafka().admin()) {
-                    admin.deleteTopics(created).all().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        try (Admin admin = context.kafka().admin()) {
+            Set<String> before = topics(admin);
+            try {
+                return bench.runOnce();
+            } finally {
+                Set<String> created = new HashSet<>(topics(admin));
+                created.removeAll(before);
+                if (!created.isEmpty()) {
+                    admin.deleteTopics(created).all().get(60, TimeUnit.SECONDS);
                 }
             }
         }
     }
 
-    private static java.util.Set<String> topics(BenchContext context) throws Exception {
-        try (org.apache.kafka.clients.admin.Admin admin = context.kafka().admin()) {
-            return admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(false)).names()
-                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
+    private static Set<String> topics(Admin admin) throws Exception {
+        return admin.listTopics(new ListTopicsOptions().listInternal(false)).names().get(60, TimeUnit.SECONDS);
     }
 
     private static void progress(String what) {

@@ -1,6 +1,8 @@
 package io.datamesh.bench;
 
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one repetition measured, by metric name, e.g. {@code records/s}, {@code MB/s}, {@code p50 µs}.
@@ -20,8 +22,8 @@ record Sample(Map<String, Double> metrics) {
     @Override
     public String toString() {
         return metrics.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> e.getKey() + " " + String.format(java.util.Locale.ROOT, e.getValue() >= 1000 ? "%,.0f" : "%.2f", e.getValue()))
-                .collect(java.util.stream.Collectors.joining(", "));
+                .map(e -> e.getKey() + " " + String.format(Locale.ROOT, e.getValue() >= 1000 ? "%,.0f" : "%.2f", e.getValue()))
+                .collect(Collectors.joining(", "));
     }
 
     double get(String metric) {

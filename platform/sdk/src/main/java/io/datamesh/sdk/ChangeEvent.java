@@ -25,8 +25,9 @@ import org.apache.kafka.common.serialization.Serdes;
  *
  * <p>Read with {@link #serde()} as a domain's raw type. The event is read in one pass into flat
  * rows, without a JSON tree: by {@link ChangeEventScanner} when it is plain ASCII with scalar
- * columns (the usual event), otherwise by Jackson's streaming parser. Bytes that are not a JSON object fail to deserialize (the record
- * goes to the DLQ with the parser's reason). A wrong {@code op} or a missing or malformed column
+ * columns (the usual event), otherwise by Jackson's streaming parser. Bytes that are not a JSON
+ * object fail to deserialize (the record goes to the DLQ with the parser's reason). A wrong
+ * {@code op} or a missing or malformed column
  * throws {@link IllegalArgumentException} naming it when the mapping asks, so the record goes to
  * the DLQ with that reason.
  */

@@ -223,7 +223,8 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
             throw new IllegalArgumentException(operation + " record of " + key + (hasPayload ? " must not carry a payload" : " needs a payload"));
         }
         return new ProductHead(key, FieldLocator.readLong(bytes, at[2]), FieldLocator.readLong(bytes, at[4]), operation,
-                hasPayload ? ContentHash.matches(bytes, at[10], at[11], bytes, at[8]) : ContentHash.matches(null, Arrays.copyOfRange(bytes, at[8], at[9])));
+                // A delete hashes the empty byte string: an empty range.
+                ContentHash.matches(bytes, hasPayload ? at[10] : 0, hasPayload ? at[11] : 0, bytes, at[8]));
     }
 
     /** The layout for envelopes written with schema {@code id}; null when it is not known here (the full read says why). */
