@@ -161,20 +161,63 @@ public final class ChangeEvent {
         return new String(json, StandardCharsets.UTF_8);
     }
 
+    /** ASCII bytes read as characters, without copying them: a scanned value handed to a text parser. */
+    private record Ascii(byte[] bytes, int from, int to) implements CharSequence {
+
+        @Override
+        public int length() {
+            return to - from;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (index < 0 || index >= to - from) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return (char) bytes[from + index];
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return toString().subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /**
      * One row: its columns by name. Typed getters throw {@link IllegalArgumentException} naming the
      * column and what was there; a column that is absent and one that is null are both missing.
+     *
+     * <p>A row the scanner read keeps its names and values as spans of the event's bytes: a value
+     * becomes a {@code String} when it is asked for as text, and numbers, amounts, instants and
+     * flags are read from the bytes. Each getter gives what it gives on the text, errors included.
      */
     public static final class Row {
 
         static final Object NULL = new Object();
+        /** Per column in {@link #spans}: name from, name to, value from, value to (in {@link #src}). */
+        private static final int SPAN = 4;
+        /** The event's bytes, for a row the scanner read; null for one read by Jackson. */
+        private final byte[] src;
+        /** Null for a name that is its span (scanned, without escapes). */
         private String[] names = new String[12];
-        /** Text of strings, numbers and booleans; a tree for a nested value; {@link #NULL} for null. */
+        /** Text of strings, numbers and booleans; a tree for a nested value; {@link #NULL} for null; null for a value that is still its span. */
         private Object[] values = new Object[12];
         private boolean[] numbers = new boolean[12];
+        private int[] spans;
         private int size;
 
         Row() {
+            this(null);
+        }
+
+        Row(byte[] src) {
+            this.src = src;
+            this.spans = src == null ? null : new int[12 * SPAN];
         }
 
         private static Row read(JsonParser p) throws IOException {
@@ -193,35 +236,95 @@ public final class ChangeEvent {
         }
 
         void add(String name, Object value, boolean number) {
+            add(name, 0, 0, value, 0, 0, number);
+        }
+
+        /** A column; a null name or value is the span of {@link #src} given with it. */
+        void add(String name, int nameFrom, int nameTo, Object value, int valueFrom, int valueTo, boolean number) {
             if (size == names.length) {
                 names = Arrays.copyOf(names, size * 2);
                 values = Arrays.copyOf(values, size * 2);
                 numbers = Arrays.copyOf(numbers, size * 2);
+                if (spans != null) {
+                    spans = Arrays.copyOf(spans, size * 2 * SPAN);
+                }
             }
             names[size] = name;
             values[size] = value;
-            numbers[size++] = number;
+            numbers[size] = number;
+            if (spans != null) {
+                int at = size * SPAN;
+                spans[at] = nameFrom;
+                spans[at + 1] = nameTo;
+                spans[at + 2] = valueFrom;
+                spans[at + 3] = valueTo;
+            }
+            size++;
         }
 
         /** Index of the column, the last one if the JSON repeats it (as a tree keeps the last); -1 if absent. */
         private int find(String column) {
             for (int i = size - 1; i >= 0; i--) {
+                String name = names[i];
                 // Jackson interns field names, so a column named by a literal matches by identity.
-                if (names[i] == column || names[i].equals(column)) {
+                if (name != null ? name == column || name.equals(column) : spanIs(i * SPAN, column)) {
                     return i;
                 }
             }
             return -1;
         }
 
+        /** Whether the name span at {@code at} is {@code column}: the scanner's spans are ASCII, one byte a character. */
+        private boolean spanIs(int at, String column) {
+            int from = spans[at];
+            if (spans[at + 1] - from != column.length()) {
+                return false;
+            }
+            for (int k = 0; k < column.length(); k++) {
+                if (src[from + k] != column.charAt(k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The value of column {@code i} (made from its span on first use), or null when it is null. */
+        private Object valueAt(int i) {
+            Object v = values[i];
+            if (v == null && src != null) {
+                int at = i * SPAN + 2;
+                v = new String(src, spans[at], spans[at + 1] - spans[at], StandardCharsets.ISO_8859_1);
+                values[i] = v;
+            }
+            return v == NULL ? null : v;
+        }
+
+        private String nameAt(int i) {
+            return names[i] != null ? names[i] : new String(src, spans[i * SPAN], spans[i * SPAN + 1] - spans[i * SPAN], StandardCharsets.ISO_8859_1);
+        }
+
+        /** Whether column {@code i} is still a span of the bytes (not made into text yet); never for a null. */
+        private boolean isSpan(int i) {
+            return src != null && values[i] == null;
+        }
+
+        private int from(int i) {
+            return spans[i * SPAN + 2];
+        }
+
+        private int to(int i) {
+            return spans[i * SPAN + 3];
+        }
+
         private Object value(String column) {
             int i = find(column);
-            return i < 0 || values[i] == NULL ? null : values[i];
+            return i < 0 ? null : valueAt(i);
         }
 
         /** Whether the column is there and not null. */
         public boolean has(String column) {
-            return value(column) != null;
+            int i = find(column);
+            return i >= 0 && values[i] != NULL;
         }
 
         /** The column as text (a nested value as its JSON); it must be there and not empty. */
@@ -248,6 +351,13 @@ public final class ChangeEvent {
 
         /** A whole number that fits an {@code int}. */
         public int integer(String column) {
+            int i = find(column);
+            if (i >= 0 && isSpan(i)) {
+                long n = digits(from(i), to(i), 9);
+                if (n != NOT_DIGITS) {
+                    return (int) n;
+                }
+            }
             String v = text(column);
             try {
                 return Integer.parseInt(v);
@@ -258,22 +368,43 @@ public final class ChangeEvent {
 
         /** A decimal with at most {@code scale} decimals (text or number), at that scale. */
         public BigDecimal decimal(String column, int scale) {
-            String v = text(column);
+            int i = find(column);
+            BigDecimal plain = i >= 0 && isSpan(i) ? plainDecimal(from(i), to(i)) : null;
+            String v = plain == null ? text(column) : null;
             try {
-                return new BigDecimal(v).setScale(scale, RoundingMode.UNNECESSARY);
+                return (plain != null ? plain : new BigDecimal(v)).setScale(scale, RoundingMode.UNNECESSARY);
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException("column " + column + " must be an amount with at most " + scale + " decimals, was '" + v + "'");
+                throw new IllegalArgumentException("column " + column + " must be an amount with at most " + scale + " decimals, was '"
+                        + (v != null ? v : text(column)) + "'");
             }
         }
 
         /** An instant: ISO-8601 text, or a number of epoch milliseconds. */
         public Instant time(String column) {
+            int i = find(column);
+            if (i >= 0 && isSpan(i) && to(i) > from(i)) {
+                try {
+                    if (!numbers[i]) {
+                        return Instants.parse(new Ascii(src, from(i), to(i)));
+                    }
+                    long millis = digits(from(i), to(i), 18);
+                    if (millis != NOT_DIGITS) {
+                        return Instant.ofEpochMilli(millis);
+                    }
+                } catch (DateTimeParseException e) {
+                    throw notAnInstant(column, text(column));
+                }
+            }
             String v = text(column);
             try {
                 return numbers[find(column)] ? Instant.ofEpochMilli(Long.parseLong(v)) : Instants.parse(v);
             } catch (DateTimeParseException | NumberFormatException e) {
-                throw new IllegalArgumentException("column " + column + " must be an ISO-8601 instant or epoch milliseconds, was '" + v + "'");
+                throw notAnInstant(column, v);
             }
+        }
+
+        private static IllegalArgumentException notAnInstant(String column, String v) {
+            return new IllegalArgumentException("column " + column + " must be an ISO-8601 instant or epoch milliseconds, was '" + v + "'");
         }
 
         /**
@@ -281,6 +412,29 @@ public final class ChangeEvent {
          * {@code TINYINT(1)}); {@code orElse} when absent or null.
          */
         public boolean flag(String column, boolean orElse) {
+            int i = find(column);
+            if (i >= 0 && isSpan(i)) {
+                int from = from(i);
+                switch (to(i) - from) {
+                    case 1 -> {
+                        if (src[from] == '1' || src[from] == '0') {
+                            return src[from] == '1';
+                        }
+                    }
+                    case 4 -> {
+                        if (src[from] == 't' && src[from + 1] == 'r' && src[from + 2] == 'u' && src[from + 3] == 'e') {
+                            return true;
+                        }
+                    }
+                    case 5 -> {
+                        if (src[from] == 'f' && src[from + 1] == 'a' && src[from + 2] == 'l' && src[from + 3] == 's' && src[from + 4] == 'e') {
+                            return false;
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
             String v = optionalText(column);
             if (v == null) {
                 return orElse;
@@ -292,12 +446,63 @@ public final class ChangeEvent {
             };
         }
 
+        private static final long NOT_DIGITS = Long.MIN_VALUE;
+
+        /**
+         * The whole number in {@code src[from, to)}: an optional minus and 1 to {@code max} digits, so that
+         * it cannot overflow; {@link #NOT_DIGITS} for anything else, which the text's parser then reads.
+         */
+        private long digits(int from, int to, int max) {
+            boolean negative = to > from && src[from] == '-';
+            int start = negative ? from + 1 : from;
+            if (to - start < 1 || to - start > max) {
+                return NOT_DIGITS;
+            }
+            long n = 0;
+            for (int k = start; k < to; k++) {
+                int d = src[k] - '0';
+                if (d < 0 || d > 9) {
+                    return NOT_DIGITS;
+                }
+                n = n * 10 + d;
+            }
+            return negative ? -n : n;
+        }
+
+        /**
+         * The decimal in {@code src[from, to)} when it is plain ({@code -?d*(.d*)?}, at least one digit, at
+         * most 18), as {@code new BigDecimal(text)} gives it; null for anything else, which that then reads.
+         */
+        private BigDecimal plainDecimal(int from, int to) {
+            boolean negative = to > from && src[from] == '-';
+            long unscaled = 0;
+            int digits = 0;
+            int point = -1;
+            for (int k = negative ? from + 1 : from; k < to; k++) {
+                int c = src[k];
+                if (c == '.' && point < 0) {
+                    point = k;
+                    continue;
+                }
+                int d = c - '0';
+                if (d < 0 || d > 9 || ++digits > 18) {
+                    return null;
+                }
+                unscaled = unscaled * 10 + d;
+            }
+            if (digits == 0) {
+                return null;
+            }
+            return BigDecimal.valueOf(negative ? -unscaled : unscaled, point < 0 ? 0 : to - point - 1);
+        }
+
         /** Every column as {@code name=kind:value} (kind: null, number, text or tree), in order: for comparing readers. */
         List<String> columns() {
             List<String> out = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
-                String kind = values[i] == NULL ? "null" : numbers[i] ? "number" : values[i] instanceof String ? "text" : "tree";
-                out.add(names[i] + "=" + kind + ":" + (values[i] == NULL ? "" : values[i]));
+                Object v = valueAt(i);
+                String kind = v == null ? "null" : numbers[i] ? "number" : v instanceof String ? "text" : "tree";
+                out.add(nameAt(i) + "=" + kind + ":" + (v == null ? "" : v));
             }
             return out;
         }
@@ -306,7 +511,8 @@ public final class ChangeEvent {
         public String toString() {
             StringBuilder b = new StringBuilder("{");
             for (int i = 0; i < size; i++) {
-                b.append(i == 0 ? "" : ", ").append(names[i]).append('=').append(values[i] == NULL ? "null" : values[i]);
+                Object v = valueAt(i);
+                b.append(i == 0 ? "" : ", ").append(nameAt(i)).append('=').append(v == null ? "null" : v);
             }
             return b.append('}').toString();
         }

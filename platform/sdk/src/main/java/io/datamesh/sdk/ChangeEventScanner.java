@@ -27,15 +27,22 @@ final class ChangeEventScanner {
 
     private static final GiveUp GIVE_UP = new GiveUp();
 
-    /**
-     * Field names seen lately, by their length and end bytes. Shared by all threads without locks: a slot
-     * holds an immutable string or null, so a reader sees a whole string or none, and a lost
-     * update only costs making that name again.
-     */
-    private static final String[] NAMES = new String[1024];
+    /** Strings of one printable ASCII character, by that character: {@code op} is one of them. */
+    private static final String[] ONE_CHAR = new String[0x7f];
+
+    static {
+        for (char c = ' '; c < 0x7f; c++) {
+            ONE_CHAR[c] = String.valueOf(c).intern();
+        }
+    }
 
     private final byte[] b;
     private int i;
+    /** The last name or value read as a span of {@link #b}: a string's text without its quotes, a number's text. */
+    private int spanFrom;
+    private int spanTo;
+    /** The last field name when it had escapes (then it is not a span of the bytes), else null. */
+    private String nameText;
 
     private ChangeEventScanner(byte[] bytes) {
         this.b = bytes;
@@ -66,14 +73,18 @@ final class ChangeEventScanner {
             i++;
         } else {
             do {
-                String field = fieldName();
+                fieldName();
                 int c = peek();
-                switch (field) {
-                    case "op" -> op = c == '"' ? string() : c == 't' || c == 'f' || c == '-' || (c >= '0' && c <= '9') ? scalar() : skipNull(depth);
-                    case "before" -> before = c == '{' ? row() : skipNull(depth);
-                    case "after" -> after = c == '{' ? row() : skipNull(depth);
-                    case "payload" -> payload = c == '{' ? enter(depth) : skipNull(depth);
-                    default -> skipValue(depth);
+                if (nameIs("op")) {
+                    op = c == '"' ? text() : c == 't' || c == 'f' || c == '-' || (c >= '0' && c <= '9') ? scalar() : skipNull(depth);
+                } else if (nameIs("before")) {
+                    before = c == '{' ? row() : skipNull(depth);
+                } else if (nameIs("after")) {
+                    after = c == '{' ? row() : skipNull(depth);
+                } else if (nameIs("payload")) {
+                    payload = c == '{' ? enter(depth) : skipNull(depth);
+                } else {
+                    skipValue(depth);
                 }
                 skipSpace();
             } while (next() == ',' || back('}'));
@@ -89,27 +100,35 @@ final class ChangeEventScanner {
         return event(depth + 1);
     }
 
-    /** A row object at {@code {}: scalar columns only. */
+    /**
+     * A row object at {@code {}: scalar columns only. Names and values stay spans of the bytes,
+     * read when the mapping asks for them; only text with escapes is made here.
+     */
     private ChangeEvent.Row row() {
         i++;
-        ChangeEvent.Row row = new ChangeEvent.Row();
+        ChangeEvent.Row row = new ChangeEvent.Row(b);
         skipSpace();
         if (peek() == '}') {
             i++;
             return row;
         }
         do {
-            String name = fieldName();
+            fieldName();
+            String name = nameText;
+            int nameFrom = spanFrom;
+            int nameTo = spanTo;
             int c = peek();
             if (c == '"') {
-                row.add(name, string(), false);
+                String escaped = string();
+                row.add(name, nameFrom, nameTo, escaped, spanFrom, spanTo, false);
             } else if (c == 'n') {
                 literal("null");
-                row.add(name, ChangeEvent.Row.NULL, false);
+                row.add(name, nameFrom, nameTo, ChangeEvent.Row.NULL, 0, 0, false);
             } else if (c == 't' || c == 'f') {
-                row.add(name, scalar(), false);
+                row.add(name, nameFrom, nameTo, scalar(), 0, 0, false);
             } else if (c == '-' || (c >= '0' && c <= '9')) {
-                row.add(name, number(), true);
+                number();
+                row.add(name, nameFrom, nameTo, null, spanFrom, spanTo, true);
             } else {
                 throw GIVE_UP; // a nested value (Jackson makes it a tree) or an error
             }
@@ -129,7 +148,8 @@ final class ChangeEventScanner {
             literal("false");
             return "false";
         }
-        return number();
+        number();
+        return new String(b, spanFrom, spanTo - spanFrom, StandardCharsets.ISO_8859_1);
     }
 
     /** Skips a value that must be of another type than the field wants; the field is then null, as in the Jackson reader. */
@@ -172,14 +192,32 @@ final class ChangeEventScanner {
         } while (next() == ',' || back(close));
     }
 
-    /** A field's name and the colon after it, with the spaces around them. */
-    private String fieldName() {
+    /**
+     * A field's name and the colon after it, with the spaces around them: the name is the span, or
+     * {@link #nameText} when it had escapes.
+     */
+    private void fieldName() {
         skipSpace();
-        String name = string(true);
+        nameText = string();
         skipSpace();
         expect(':');
         skipSpace();
-        return name;
+    }
+
+    /** Whether the last field name is {@code name}. */
+    private boolean nameIs(String name) {
+        if (nameText != null) {
+            return nameText.equals(name);
+        }
+        if (spanTo - spanFrom != name.length()) {
+            return false;
+        }
+        for (int k = 0; k < name.length(); k++) {
+            if (b[spanFrom + k] != name.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when the byte just read is {@code close}; gives up otherwise. */
@@ -190,16 +228,21 @@ final class ChangeEventScanner {
         return false;
     }
 
-    /** A string at {@code "}: printable ASCII and the JSON escapes. */
-    private String string() {
-        return string(false);
+    /** A string value at {@code "}, made into a {@code String}. */
+    private String text() {
+        String escaped = string();
+        if (escaped != null) {
+            return escaped;
+        }
+        int length = spanTo - spanFrom;
+        return length == 1 ? ONE_CHAR[b[spanFrom]] : new String(b, spanFrom, length, StandardCharsets.ISO_8859_1);
     }
 
     /**
-     * A string at {@code "}. Field names ({@code name}) come from {@link #NAMES} when they were
-     * seen before: an event repeats the names of the last one, and making them is most of the work.
+     * A string at {@code "}: printable ASCII and the JSON escapes. Without escapes (the usual case)
+     * nothing is made: its text is the span, and the answer is null; with escapes, the text.
      */
-    private String string(boolean name) {
+    private String string() {
         expect('"');
         byte[] b = this.b;
         int start = i;
@@ -222,31 +265,12 @@ final class ChangeEventScanner {
             j++;
         }
         i = j + 1;
-        int length = j - start;
-        if (length > MAX_TEXT) {
+        if (j - start > MAX_TEXT) {
             throw GIVE_UP;
         }
-        if (!name || length == 0) {
-            return new String(b, start, length, StandardCharsets.ISO_8859_1);
-        }
-        // Length and the bytes at both ends tell most names apart; a collision only costs a miss.
-        int slot = (length * 31 + b[start] * 7 + b[j - 1]) & (NAMES.length - 1);
-        String known = NAMES[slot];
-        if (known != null && known.length() == length && sameText(known, start)) {
-            return known;
-        }
-        String made = new String(b, start, length, StandardCharsets.ISO_8859_1);
-        NAMES[slot] = made;
-        return made;
-    }
-
-    private boolean sameText(String known, int start) {
-        for (int k = 0; k < known.length(); k++) {
-            if (known.charAt(k) != b[start + k]) {
-                return false;
-            }
-        }
-        return true;
+        spanFrom = start;
+        spanTo = j;
+        return null;
     }
 
     /** The rest of a string from its first backslash. */
@@ -296,10 +320,10 @@ final class ChangeEventScanner {
     }
 
     /**
-     * A JSON number, as its text: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, followed by a delimiter
-     * (so a leading zero, as in {@code 01}, is left to Jackson, which rejects it).
+     * A JSON number, as the span of its text: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, followed by
+     * a delimiter (so a leading zero, as in {@code 01}, is left to Jackson, which rejects it).
      */
-    private String number() {
+    private void number() {
         int start = i;
         if (peek() == '-') {
             i++;
@@ -325,7 +349,8 @@ final class ChangeEventScanner {
         if (i - start > MAX_NUMBER) {
             throw GIVE_UP;
         }
-        return new String(b, start, i - start, StandardCharsets.ISO_8859_1);
+        spanFrom = start;
+        spanTo = i;
     }
 
     private void digits(int atLeast) {

@@ -76,6 +76,75 @@ class ChangeEventScannerTest {
         assertThat(e.before()).isNull();
     }
 
+    /**
+     * A scanned row reads numbers, amounts, instants and flags from its bytes; every getter must give
+     * what it gives on the text of a row Jackson read: the same value, or the same error.
+     */
+    @Test
+    void gettersGiveOnTheBytesWhatTheyGiveOnTheText() {
+        Random random = new Random(SEED);
+        String[] numbers = {"0", "-0", "7", "-12", "123456789", "1234567890", "99999999999", "-2147483648", "2147483648", "8.50",
+                "-0.50", "1e3", "1.5E-2", "0.0", "1531044000000", "-1531044000000", "1234567890123456789", "12345678901234567890"};
+        String[] texts = {"", "0", "1", "true", "false", "TRUE", "yes", "8.50", "8.5", "8.505", ".5", "5.", "-.5", "+5", "1.2.3", "-", "--5",
+                "007", "0008.50", "123456789012345678", "1234567890123456789", "12345678901234567890.5", "2018-07-08T10:30:00Z",
+                "2018-07-08T10:30:00.123456789Z", "2018-07-08T10:30:00.5+02:00", "2018-02-30T10:00:00Z", "2018-07-08 10:30:00",
+                "1531044000000", " 5", "5 ", "\\u0035", "2018-07-08T10:30:00.Z", "+2018-07-08T10:30:00Z", "1e3", "-5", "-0.50"};
+        String[] columns = {"a", "ab", "b", "ba"}; // names that are prefixes of others
+        int compared = 0;
+        for (int n = 0; n < 4_000; n++) {
+            List<String> cells = new ArrayList<>();
+            for (String column : columns) {
+                if (random.nextInt(6) == 0) {
+                    continue; // absent
+                }
+                String value = switch (random.nextInt(8)) {
+                    case 0 -> numbers[random.nextInt(numbers.length)];
+                    case 1 -> new String[] {"true", "false", "null"}[random.nextInt(3)];
+                    default -> quote(texts[random.nextInt(texts.length)]);
+                };
+                cells.add(pair(random, column, value));
+            }
+            String json = "{\"op\":\"c\",\"after\":{" + String.join(",", cells) + "}}";
+            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+            ChangeEvent scanned = ChangeEventScanner.scan(bytes);
+            assertThat(scanned).as("seed %d, case %d: the scanner reads %s", SEED, n, json).isNotNull();
+            ChangeEvent read;
+            try {
+                read = ChangeEvent.readWithJackson(bytes);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            for (String column : new String[] {"a", "ab", "b", "ba", "abc"}) {
+                // Each getter on a fresh scan, where the column is still a span of the bytes, and then all on one
+                // row, where the first made it into text.
+                ChangeEvent.Row jackson = read.after();
+                assertThat(getters(() -> ChangeEventScanner.scan(bytes).after(), column)).as("seed %d, case %d, column %s: %s", SEED, n, column, json)
+                        .isEqualTo(getters(() -> jackson, column));
+                ChangeEvent.Row once = scanned.after();
+                assertThat(getters(() -> once, column)).as("seed %d, case %d, column %s, one row: %s", SEED, n, column, json)
+                        .isEqualTo(getters(() -> jackson, column));
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(20_000);
+    }
+
+    private static List<String> getters(java.util.function.Supplier<ChangeEvent.Row> rows, String column) {
+        List<java.util.function.Function<ChangeEvent.Row, Object>> calls = List.of(
+                row -> row.has(column), row -> row.optionalText(column), row -> row.text(column, "else"), row -> row.text(column),
+                row -> row.integer(column), row -> row.decimal(column, 2), row -> row.decimal(column, 0), row -> row.time(column),
+                row -> row.flag(column, true), row -> row.flag(column, false));
+        List<String> out = new ArrayList<>();
+        for (java.util.function.Function<ChangeEvent.Row, Object> call : calls) {
+            try {
+                out.add(String.valueOf(call.apply(rows.get())));
+            } catch (IllegalArgumentException e) {
+                out.add("error: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
     private static List<String> describe(ChangeEvent e) {
         List<String> out = new ArrayList<>();
         out.add("op " + opOf(e));
