@@ -276,16 +276,7 @@ public final class ChangeEvent {
 
         /** Whether the name span at {@code at} is {@code column}: the scanner's spans are ASCII, one byte a character. */
         private boolean spanIs(int at, String column) {
-            int from = spans[at];
-            if (spans[at + 1] - from != column.length()) {
-                return false;
-            }
-            for (int k = 0; k < column.length(); k++) {
-                if (src[from + k] != column.charAt(k)) {
-                    return false;
-                }
-            }
-            return true;
+            return ChangeEventScanner.spells(src, spans[at], spans[at + 1], column);
         }
 
         /** The value of column {@code i} (made from its span on first use), or null when it is null. */

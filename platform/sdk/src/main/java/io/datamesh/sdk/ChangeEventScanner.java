@@ -206,14 +206,16 @@ final class ChangeEventScanner {
 
     /** Whether the last field name is {@code name}. */
     private boolean nameIs(String name) {
-        if (nameText != null) {
-            return nameText.equals(name);
-        }
-        if (spanTo - spanFrom != name.length()) {
+        return nameText != null ? nameText.equals(name) : spells(b, spanFrom, spanTo, name);
+    }
+
+    /** Whether the ASCII bytes {@code b[from, to)} (one byte a character, as the scanner reads them) are {@code text}. */
+    static boolean spells(byte[] b, int from, int to, String text) {
+        if (to - from != text.length()) {
             return false;
         }
-        for (int k = 0; k < name.length(); k++) {
-            if (b[spanFrom + k] != name.charAt(k)) {
+        for (int k = 0; k < text.length(); k++) {
+            if (b[from + k] != text.charAt(k)) {
                 return false;
             }
         }
