@@ -184,7 +184,7 @@ public final class ChangeEvent {
 
         @Override
         public String toString() {
-            return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+            return ChangeEventScanner.ascii(bytes, from, to);
         }
     }
 
@@ -283,15 +283,19 @@ public final class ChangeEvent {
         private Object valueAt(int i) {
             Object v = values[i];
             if (v == null && src != null) {
-                int at = i * SPAN + 2;
-                v = new String(src, spans[at], spans[at + 1] - spans[at], StandardCharsets.ISO_8859_1);
+                v = ChangeEventScanner.ascii(src, from(i), to(i));
                 values[i] = v;
             }
             return v == NULL ? null : v;
         }
 
         private String nameAt(int i) {
-            return names[i] != null ? names[i] : new String(src, spans[i * SPAN], spans[i * SPAN + 1] - spans[i * SPAN], StandardCharsets.ISO_8859_1);
+            return names[i] != null ? names[i] : ChangeEventScanner.ascii(src, spans[i * SPAN], spans[i * SPAN + 1]);
+        }
+
+        /** Whether the value span of column {@code i} is {@code text}. */
+        private boolean spans(int i, String text) {
+            return ChangeEventScanner.spells(src, from(i), to(i), text);
         }
 
         /** Whether column {@code i} is still a span of the bytes (not made into text yet); never for a null. */
@@ -405,25 +409,11 @@ public final class ChangeEvent {
         public boolean flag(String column, boolean orElse) {
             int i = find(column);
             if (i >= 0 && isSpan(i)) {
-                int from = from(i);
-                switch (to(i) - from) {
-                    case 1 -> {
-                        if (src[from] == '1' || src[from] == '0') {
-                            return src[from] == '1';
-                        }
-                    }
-                    case 4 -> {
-                        if (src[from] == 't' && src[from + 1] == 'r' && src[from + 2] == 'u' && src[from + 3] == 'e') {
-                            return true;
-                        }
-                    }
-                    case 5 -> {
-                        if (src[from] == 'f' && src[from + 1] == 'a' && src[from + 2] == 'l' && src[from + 3] == 's' && src[from + 4] == 'e') {
-                            return false;
-                        }
-                    }
-                    default -> {
-                    }
+                if (spans(i, "1") || spans(i, "true")) {
+                    return true;
+                }
+                if (spans(i, "0") || spans(i, "false")) {
+                    return false;
                 }
             }
             String v = optionalText(column);

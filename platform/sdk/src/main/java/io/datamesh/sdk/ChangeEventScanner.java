@@ -149,7 +149,7 @@ final class ChangeEventScanner {
             return "false";
         }
         number();
-        return new String(b, spanFrom, spanTo - spanFrom, StandardCharsets.ISO_8859_1);
+        return ascii(b, spanFrom, spanTo);
     }
 
     /** Skips a value that must be of another type than the field wants; the field is then null, as in the Jackson reader. */
@@ -209,6 +209,11 @@ final class ChangeEventScanner {
         return nameText != null ? nameText.equals(name) : spells(b, spanFrom, spanTo, name);
     }
 
+    /** The ASCII bytes {@code b[from, to)} as text, one byte a character. */
+    static String ascii(byte[] b, int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
     /** Whether the ASCII bytes {@code b[from, to)} (one byte a character, as the scanner reads them) are {@code text}. */
     static boolean spells(byte[] b, int from, int to, String text) {
         if (to - from != text.length()) {
@@ -236,8 +241,7 @@ final class ChangeEventScanner {
         if (escaped != null) {
             return escaped;
         }
-        int length = spanTo - spanFrom;
-        return length == 1 ? ONE_CHAR[b[spanFrom]] : new String(b, spanFrom, length, StandardCharsets.ISO_8859_1);
+        return spanTo - spanFrom == 1 ? ONE_CHAR[b[spanFrom]] : ascii(b, spanFrom, spanTo);
     }
 
     /**
