@@ -14,8 +14,11 @@ import org.apache.kafka.common.utils.Bytes;
  *
  * <p>Layout (pinned by {@code BitemporalKeyTest}):
  * <pre>
- *   entity UTF-8, each 0x00 written as 0x00 0xFF | 0x00 0x00 | validFrom (8 bytes) | recordedAt (8 bytes)
+ *   entity UTF-8, each 0x00 written as 0x00 0xFF | 0x00 0x00 | validFrom (8 bytes) | recordedAt (8 bytes) [| tie-break]
  * </pre>
+ * The tie-break is optional (see {@link #encode(String, long, long, byte[])}): a store that must keep
+ * apart versions with equal times (two clicks of a session in the same millisecond) appends the
+ * versions' identities there, and they sort after the bare triple, in the order of their bytes.
  * Instants are epoch milliseconds, big-endian with the sign bit flipped, so negative times sort
  * before positive ones. The 0x00 0x00 terminator makes no entity's keys interleave with those of
  * an entity it is a prefix of ("a" &lt; "a\0" &lt; "ab").
@@ -40,31 +43,45 @@ public record BitemporalKey(String entity, long validFrom, long recordedAt) {
         return Bytes.wrap(buf.array());
     }
 
-    /** Reads a key written by {@link #encode()}. */
+    /**
+     * The bytes of the key (entity, validFrom, recordedAt) followed by {@code tiebreak}: versions that
+     * share the triple but are different facts get keys of their own, ordered by their tie-breaks after
+     * the bare triple. {@link #decode} reads such a key as its triple.
+     */
+    public static Bytes encode(String entity, long validFrom, long recordedAt, byte[] tiebreak) {
+        byte[] prefix = entityPrefix(entity);
+        ByteBuffer buf = ByteBuffer.allocate(prefix.length + TIMES + tiebreak.length);
+        buf.put(prefix).putLong(validFrom ^ Long.MIN_VALUE).putLong(recordedAt ^ Long.MIN_VALUE).put(tiebreak);
+        return Bytes.wrap(buf.array());
+    }
+
+    /** Reads a key written by {@link #encode()} (or with a tie-break, which it leaves out). */
     public static BitemporalKey decode(Bytes key) {
         byte[] b = key.get();
         if (b.length < 2 + TIMES) {
             throw new IllegalArgumentException("not a bitemporal key: " + b.length + " bytes");
         }
-        int end = b.length - TIMES; // the escaped entity and its terminator fill [0, end)
-        ByteArrayOutputStream entity = new ByteArrayOutputStream(end);
+        ByteArrayOutputStream entity = new ByteArrayOutputStream(b.length);
         int i = 0;
-        boolean terminated = false;
-        while (i < end - 1) {
+        int end = -1; // the escaped entity and its terminator fill [0, end)
+        while (i < b.length - 1) {
             if (b[i] != 0) {
                 entity.write(b[i++]);
             } else if (b[i + 1] == (byte) 0xFF) {
                 entity.write(0);
                 i += 2;
-            } else if (b[i + 1] == 0 && i + 2 == end) {
-                terminated = true;
+            } else if (b[i + 1] == 0) {
+                end = i + 2;
                 break;
             } else {
                 throw new IllegalArgumentException("bad escape in bitemporal key at byte " + i);
             }
         }
-        if (!terminated) {
+        if (end < 0) {
             throw new IllegalArgumentException("bitemporal key without entity terminator");
+        }
+        if (b.length < end + TIMES) {
+            throw new IllegalArgumentException("not a bitemporal key: " + b.length + " bytes, the times end at " + (end + TIMES));
         }
         ByteBuffer times = ByteBuffer.wrap(b, end, TIMES);
         return new BitemporalKey(new String(entity.toByteArray(), StandardCharsets.UTF_8),
@@ -81,8 +98,24 @@ public record BitemporalKey(String entity, long validFrom, long recordedAt) {
         return new BitemporalKey(entity, Long.MAX_VALUE, Long.MAX_VALUE).encode();
     }
 
-    /** A key above every key of {@code entity} and below every key of the next entity. */
-    static Bytes after(String entity) {
+    /** The tie-break of a key written by {@link #encode(String, long, long, byte[])}: the bytes after its times (empty if none). */
+    public static byte[] tiebreak(Bytes key) {
+        byte[] b = key.get();
+        int i = 0;
+        while (i < b.length - 1) {
+            if (b[i] != 0) {
+                i++;
+            } else if (b[i + 1] == 0) {
+                return java.util.Arrays.copyOfRange(b, Math.min(b.length, i + 2 + TIMES), b.length);
+            } else {
+                i += 2;
+            }
+        }
+        throw new IllegalArgumentException("bitemporal key without entity terminator");
+    }
+
+    /** A key above every key of {@code entity} (tie-breaks included) and below every key of the next entity. */
+    public static Bytes after(String entity) {
         byte[] prefix = entityPrefix(entity);
         // Replace the 0x00 0x00 terminator by 0x00 0x01: above all of this entity's keys, below
         // the keys of entities that extend it (their next byte is not 0x00, or is 0x00 0xFF).

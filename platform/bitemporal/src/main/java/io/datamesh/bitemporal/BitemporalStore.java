@@ -1,5 +1,6 @@
 package io.datamesh.bitemporal;
 
+import java.time.Instant;
 import java.util.Objects;
 
 import org.apache.kafka.common.serialization.Serde;
@@ -31,6 +32,30 @@ public final class BitemporalStore<V> extends BitemporalView<V> {
         byte[] previous = store.get(key);
         store.put(key, codec.encodeValue(version));
         return previous == null;
+    }
+
+    /**
+     * Stores a version under its key with {@code tiebreak} appended (see
+     * {@link BitemporalKey#encode(String, long, long, byte[])}): for stores that keep apart versions
+     * with equal times.
+     *
+     * @return true if it was new, false if the same key was there already (a replay)
+     */
+    public boolean put(Version<V> version, byte[] tiebreak) {
+        Bytes key = BitemporalKey.encode(version.entity(), version.validFrom().toEpochMilli(), version.recordedAt().toEpochMilli(), tiebreak);
+        byte[] previous = store.get(key);
+        store.put(key, codec.encodeValue(version));
+        return previous == null;
+    }
+
+    /** Whether the version with these coordinates and {@code tiebreak} is stored. */
+    public boolean contains(String entity, Instant validFrom, Instant recordedAt, byte[] tiebreak) {
+        return store.get(BitemporalKey.encode(entity, validFrom.toEpochMilli(), recordedAt.toEpochMilli(), tiebreak)) != null;
+    }
+
+    /** Removes the version with these coordinates and {@code tiebreak}, if stored. */
+    public void remove(String entity, Instant validFrom, Instant recordedAt, byte[] tiebreak) {
+        store.delete(BitemporalKey.encode(entity, validFrom.toEpochMilli(), recordedAt.toEpochMilli(), tiebreak));
     }
 
     /**

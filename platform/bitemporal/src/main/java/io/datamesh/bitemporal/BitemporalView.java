@@ -73,10 +73,18 @@ public class BitemporalView<V> {
         return asOfVersion(entity, validAt, knownAt).filter(v -> v.operation().hasValue());
     }
 
+    /** The version stored at exactly these coordinates (no tie-break), if any. */
+    public Optional<Version<V>> version(String entity, Instant validFrom, Instant recordedAt) {
+        Bytes key = new BitemporalKey(entity, validFrom.toEpochMilli(), recordedAt.toEpochMilli()).encode();
+        byte[] value = store.get(key);
+        return value == null ? Optional.empty() : Optional.of(codec.decode(key, value));
+    }
+
     /** Every version of {@code entity}, in the given order. */
     public List<Version<V>> history(String entity, HistoryOrder order) {
         List<Version<V>> versions = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(BitemporalKey.first(entity), BitemporalKey.last(entity))) {
+        // Up to after(entity), not last(entity): keys with a tie-break sort after (entity, MAX, MAX).
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(BitemporalKey.first(entity), BitemporalKey.after(entity))) {
             it.forEachRemaining(kv -> versions.add(codec.decode(kv.key, kv.value)));
         }
         if (order == HistoryOrder.RECORDED) {

@@ -10,7 +10,9 @@ import java.util.Objects;
  * @param validFrom business time from which the version holds
  * @param recordedAt time the platform recorded it
  * @param operation upsert, delete (end of validity) or correction
- * @param value the record; null exactly when the operation is {@link Operation#DELETE}
+ * @param value the record; never null unless the operation is {@link Operation#DELETE}. A delete may
+ *              carry the record that ended the entity (its identity, e.g. its source position);
+ *              stores keep only a delete's operation, so a delete read from a store has none
  * @param <V> the record type (for products: the whole enveloped record)
  */
 public record Version<V>(String entity, Instant validFrom, Instant recordedAt, Operation operation, V value) {
@@ -20,9 +22,8 @@ public record Version<V>(String entity, Instant validFrom, Instant recordedAt, O
         Objects.requireNonNull(validFrom, "validFrom");
         Objects.requireNonNull(recordedAt, "recordedAt");
         Objects.requireNonNull(operation, "operation");
-        if (operation.hasValue() != (value != null)) {
-            throw new IllegalArgumentException(operation + " version of " + entity + " at validFrom=" + validFrom
-                    + (value == null ? " needs a value" : " must not carry a value"));
+        if (operation.hasValue() && value == null) {
+            throw new IllegalArgumentException(operation + " version of " + entity + " at validFrom=" + validFrom + " needs a value");
         }
     }
 

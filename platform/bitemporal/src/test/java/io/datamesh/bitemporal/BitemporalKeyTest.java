@@ -76,4 +76,24 @@ class BitemporalKeyTest {
         assertThatThrownBy(() -> BitemporalKey.decode(Bytes.wrap(noTerminator)))
                 .hasMessage("bitemporal key without entity terminator");
     }
+
+    @Test
+    void aTieBreakSortsAfterItsTripleAndIsReadBack() {
+        byte[] a = {1, 2};
+        byte[] b = {1, 3};
+        Bytes bare = new BitemporalKey("o1", 5, 7).encode();
+        Bytes withA = BitemporalKey.encode("o1", 5, 7, a);
+        Bytes withB = BitemporalKey.encode("o1", 5, 7, b);
+        Bytes later = new BitemporalKey("o1", 5, 8).encode();
+
+        assertThat(HexFormat.of().formatHex(withA.get())).isEqualTo(HexFormat.of().formatHex(bare.get()) + "0102");
+        assertThat(bare.compareTo(withA)).isNegative();
+        assertThat(withA.compareTo(withB)).isNegative();
+        assertThat(withB.compareTo(later)).isNegative();
+        assertThat(withB.compareTo(BitemporalKey.after("o1"))).isNegative();
+        assertThat(BitemporalKey.decode(withA)).isEqualTo(new BitemporalKey("o1", 5, 7));
+        assertThat(BitemporalKey.tiebreak(withA)).containsExactly(1, 2);
+        assertThat(BitemporalKey.tiebreak(bare)).isEmpty();
+        assertThat(BitemporalKey.decode(BitemporalKey.encode("a\0b", 5, 7, new byte[] {0, 0}))).isEqualTo(new BitemporalKey("a\0b", 5, 7));
+    }
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.datamesh.sdk.dlq.DeadLetters;
-import io.datamesh.sdk.record.SourceHeaders;
 import io.datamesh.topics.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -86,10 +85,12 @@ final class DlqCommand implements Runnable {
             List<ConsumerRecord<byte[], byte[]>> letters = read(kafka.bootstrap, domain);
             out().printf("%-8s %-12s %-40s %s%n", "offset", "stage", "source", "reason");
             for (ConsumerRecord<byte[], byte[]> r : letters) {
+                String reason = String.valueOf(DeadLetters.header(r.headers(), DeadLetters.REASON));
+                int newline = reason.indexOf('\n');
                 out().printf("%-8d %-12s %-40s %s%n", r.offset(), DeadLetters.header(r.headers(), DeadLetters.STAGE),
                         DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC) + "-" + DeadLetters.header(r.headers(), DeadLetters.SOURCE_PARTITION)
                                 + "@" + DeadLetters.header(r.headers(), DeadLetters.SOURCE_OFFSET),
-                        DeadLetters.header(r.headers(), DeadLetters.REASON));
+                        newline < 0 ? reason : reason.substring(0, newline) + " …"); // the whole reason: mesh dlq show
             }
             out().println(letters.size() + " dead letter" + (letters.size() == 1 ? "" : "s") + " in " + TopicNames.deadLetters(domain).value());
             return 0;
@@ -125,7 +126,8 @@ final class DlqCommand implements Runnable {
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
-            description = "Re-inject dead letters into their source topic after a fix; a letter replayed twice goes through once.")
+            description = "Re-inject dead letters into the raw topic they were read from, after a fix; a letter replayed any number"
+                    + " of times goes through once.")
     static final class Replay extends Base implements Callable<Integer> {
         @Option(names = "--offset", description = "Only this dead letter (default: all).")
         Long offset;
@@ -141,28 +143,24 @@ final class DlqCommand implements Runnable {
                     .filter(r -> reason == null || String.valueOf(DeadLetters.header(r.headers(), DeadLetters.REASON)).contains(reason))
                     .toList();
             int replayed = 0;
+            int skipped = 0;
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap,
                     ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
                  Progress progress = new Progress(spec.commandLine().getErr(), "dead letters replayed", letters.size())) {
                 for (ConsumerRecord<byte[], byte[]> r : letters) {
                     progress.step();
-                    String source = DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC);
-                    if (source == null || source.isEmpty()) {
-                        out().println("skipped offset " + r.offset() + ": it does not say which topic it came from");
+                    String refusal = DeadLetters.replayRefusal(domain, r.headers());
+                    if (refusal != null) {
+                        out().println("skipped offset " + r.offset() + ": " + refusal);
+                        skipped++;
                         continue;
                     }
-                    ProducerRecord<byte[], byte[]> again = new ProducerRecord<>(source, null, r.key(), r.value());
-                    for (Header h : r.headers()) {
-                        if (!h.key().startsWith("mesh.dlq.")) {
-                            again.headers().add(h);
-                        }
-                    }
-                    again.headers().add(SourceHeaders.REPLAY_OF, (dlq + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));
-                    producer.send(again).get(30, TimeUnit.SECONDS);
+                    producer.send(DeadLetters.replay(dlq, r.offset(), r.headers(), r.key(), r.value())).get(30, TimeUnit.SECONDS);
                     replayed++;
                 }
             }
-            out().println("replayed " + replayed + " dead letter" + (replayed == 1 ? "" : "s") + " from " + dlq);
+            out().println("replayed " + replayed + " dead letter" + (replayed == 1 ? "" : "s") + " from " + dlq
+                    + (skipped == 0 ? "" : ", skipped " + skipped));
             return 0;
         }
     }

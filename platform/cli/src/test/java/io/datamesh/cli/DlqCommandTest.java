@@ -60,6 +60,39 @@ class DlqCommandTest {
         }
     }
 
+    /** A domain publishing its orders as they come. */
+    static final class Source implements DomainDefinition {
+        @Override
+        public String name() {
+            return "dlqsrc";
+        }
+
+        @Override
+        public void define(Domain d) {
+            Domain.Raw<String> raw = d.raw("orders", Serdes.String());
+            d.publish("orders", 1, StringProductFormat.INSTANCE, raw, (in, out) -> out.upsert(in.key(), in.recordedAt(), in.value()));
+        }
+    }
+
+    /** Another team's domain counting dlqsrc's orders per day; its count cannot read a calzone. */
+    static final class Counter implements DomainDefinition {
+        @Override
+        public String name() {
+            return "dlqcount";
+        }
+
+        @Override
+        public void define(Domain d) {
+            Domain.Consumed<String> orders = d.consume("dlqsrc.product.orders.v1", StringProductFormat.INSTANCE);
+            d.aggregate("per-day", orders, io.datamesh.bitemporal.aggregate.TimeBucket.Unit.DAY, p -> "all", r -> r.validFrom(), p -> {
+                if (p.contains("calzone")) {
+                    throw new IllegalArgumentException("unknown pizza calzone");
+                }
+                return 1L;
+            }, io.datamesh.bitemporal.aggregate.Aggregations.sumLong(), "per-day", 1, StringProductFormat.INSTANCE, (b, n) -> b.label() + "|" + n);
+        }
+    }
+
     static String mesh(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -97,10 +130,31 @@ class DlqCommandTest {
                 .contains("{\"partition\":0,\"offset\":1,\"key\":\"o2\",\"value\":\"calzone\"}");
     }
 
+    @Test
+    void aConsumerDomainsLetterIsNeverWrittenIntoTheProductItCameFrom() throws Exception {
+        String bootstrap = KAFKA.bootstrapServers();
+        try (DomainRuntime source = DomainRuntime.of(new Source(), RuntimeSettings.builder(bootstrap, state.resolve("src")).build()).start();
+             DomainRuntime counter = DomainRuntime.of(new Counter(), RuntimeSettings.builder(bootstrap, state.resolve("count")).build()).start()) {
+            produce("dlqsrc.raw.orders", "o1", "margherita", 1);
+            produce("dlqsrc.raw.orders", "o2", "calzone", 2);
+            awaitTrue(() -> counter.deadLetters().total() == 1);
+        }
+        assertThat(count("dlqsrc.product.orders.v1")).isEqualTo(2);
+
+        String replay = mesh("dlq", "replay", "dlqcount", "--bootstrap-servers", bootstrap);
+        assertThat(replay).contains("skipped offset 0: it was rejected at stage map reading dlqsrc.product.orders.v1, not a raw input of dlqcount")
+                .contains("replayed 0 dead letters from dlqcount.dlq, skipped 1");
+        assertThat(count("dlqsrc.product.orders.v1")).as("nothing written into another team's product").isEqualTo(2);
+    }
+
     private static void produce(String key, String value, long binlog) throws Exception {
+        produce("dlqtest.raw.orders", key, value, binlog);
+    }
+
+    private static void produce(String topic, String key, String value, long binlog) throws Exception {
         try (KafkaProducer<String, String> p = new KafkaProducer<>(KAFKA.producerConfig(),
                 new StringSerializer(), new StringSerializer())) {
-            ProducerRecord<String, String> r = new ProducerRecord<>("dlqtest.raw.orders", 0, key, value);
+            ProducerRecord<String, String> r = new ProducerRecord<>(topic, 0, key, value);
             SourceHeaders.write(r.headers(), Instant.parse("2018-07-08T10:00:00Z").plusSeconds(binlog),
                     SourcePosition.cdc("db", "bin.000001", binlog, 0, null));
             p.send(r).get(30, TimeUnit.SECONDS);

@@ -89,14 +89,14 @@ class KillNineTest {
                 RegistryConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(), RegistryConfig.PORT, 0)))) {
             Path jar = ordersJar();
             Process graceful = meshRun(jar, registry.url());
-            awaitLog(processes.size() - 1, "running");
+            awaitLog(processes.size() - 1, "mesh: domain orders running"); // printed once the signal handlers are in place
             graceful.toHandle().destroy(); // SIGTERM
             assertThat(graceful.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(graceful.exitValue()).isZero();
             assertThat(Files.readString(dir.resolve("mesh-run-" + (processes.size() - 1) + ".log"))).contains("mesh: domain orders stopped");
 
             Process impatient = meshRun(jar, registry.url());
-            awaitLog(processes.size() - 1, "running");
+            awaitLog(processes.size() - 1, "mesh: domain orders running"); // printed once the signal handlers are in place
             impatient.toHandle().destroy();
             awaitLog(processes.size() - 1, "mesh: stopping domain orders"); // the graceful stop has begun
             impatient.toHandle().destroy(); // the operator insists

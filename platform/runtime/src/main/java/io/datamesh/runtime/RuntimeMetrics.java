@@ -13,7 +13,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * A domain's metrics, Micrometer-named: Kafka Streams' own ({@code kafka.stream.*}), records read
  * per input ({@code mesh.input.records}), records published per product ({@code mesh.product.records}),
  * freshness per product against its SLO ({@code mesh.product.freshness}, {@code mesh.product.freshness.slo},
- * seconds), dead letters per stage and reason ({@code mesh.dlq.records}) and in all ({@code mesh.dlq.letters}).
+ * seconds), raw records dropped as replays of a published position per product
+ * ({@code mesh.product.replays.dropped}), tombstones skipped per input ({@code mesh.input.tombstones}), dead
+ * letters per stage and reason class ({@code mesh.dlq.records}) and in all ({@code mesh.dlq.letters}).
  */
 final class RuntimeMetrics {
 
@@ -27,11 +29,18 @@ final class RuntimeMetrics {
             String topic = raw.topic().value();
             FunctionCounter.builder("mesh.input.records", products, p -> p.consumedCount(topic))
                     .tag("domain", domain.name()).tag("topic", topic).description("Raw records read").register(registry);
+            FunctionCounter.builder("mesh.input.tombstones", products, p -> p.tombstonesCount(topic))
+                    .tag("domain", domain.name()).tag("topic", topic)
+                    .description("Raw records without a value skipped (Debezium's tombstone after a delete)").register(registry);
         }
         for (Domain.Product<?> p : domain.products()) {
             String topic = p.topic().value();
             FunctionCounter.builder("mesh.product.records", products, m -> m.publishedCount(topic))
                     .tag("domain", domain.name()).tag("product", topic).description("Product records published").register(registry);
+            FunctionCounter.builder("mesh.product.replays.dropped", products, m -> m.replaysDroppedCount(topic))
+                    .tag("domain", domain.name()).tag("product", topic)
+                    .description("Raw records dropped because their source position was published (or dead-lettered) already")
+                    .register(registry);
             Gauge.builder("mesh.product.freshness", status, s -> s.freshness(topic).map(d -> d.toMillis() / 1000.0).orElse(Double.NaN))
                     .tag("domain", domain.name()).tag("product", topic).baseUnit("seconds")
                     .description("Now minus the newest recordedAt published").register(registry);
@@ -47,7 +56,7 @@ final class RuntimeMetrics {
     static void refreshDeadLetters(PrometheusMeterRegistry registry, Domain domain, DeadLetterCounts deadLetters) {
         deadLetters.snapshot().forEach((key, count) -> FunctionCounter.builder("mesh.dlq.records", deadLetters,
                         d -> d.snapshot().getOrDefault(key, 0L))
-                .tag("domain", domain.name()).tag("stage", key.stage().tag()).tag("reason", key.reason())
-                .description("Dead letters by stage and reason").register(registry));
+                .tag("domain", domain.name()).tag("stage", key.stage().tag()).tag("reason", key.reasonClass().tag())
+                .description("Dead letters by stage and reason class (the reason itself is in each letter)").register(registry));
     }
 }

@@ -17,7 +17,11 @@ import io.datamesh.sdk.ingest.RegroupProcessor;
 import io.datamesh.sdk.ingest.IngestProcessor;
 import io.datamesh.sdk.ingest.VerifyProcessor;
 import io.datamesh.sdk.ingest.ViewWriter;
-import io.datamesh.sdk.record.ProductFormat;
+import io.datamesh.sdk.dlq.Faults;
+import io.datamesh.sdk.dlq.PoisonRecordException;
+import io.datamesh.sdk.dlq.ReasonClass;
+import io.datamesh.sdk.dlq.Stage;
+import io.datamesh.sdk.record.SourceOrder;
 import io.datamesh.sdk.record.ProductRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -44,18 +48,25 @@ import org.apache.kafka.streams.state.Stores;
  *   check for aggregates  &lt;product topic&gt;-verify (and derivations)
  *   view                  &lt;view&gt;-writer (reads, checks and stores the bytes), store &lt;view&gt;
  *   aggregate             &lt;name&gt;-contributions, &lt;name&gt;-by-bucket (repartition), &lt;name&gt;-buckets, &lt;name&gt;-publish
- *   derived product       &lt;product&gt;-v&lt;N&gt;-regroup, -by-group (repartition), -derive, store -history, -sink
+ *   derived product       &lt;product&gt;-v&lt;N&gt;-regroup, -by-group (repartition), -derive, stores -history and -outputs, -sink
  * </pre>
  */
 public final class DomainTopology {
 
     /** How long ids of unordered sources (bus, clicks) are remembered against replays. */
     public static final Duration REPLAY_WINDOW = Duration.ofDays(7);
+    /**
+     * How far a raw record's recordedAt may lie ahead of the platform's clock. A source stamps its
+     * records with a commit, publish or receive time that has passed; further ahead than a clock can
+     * be wrong, the record is a dead letter, so that one bad clock cannot move the stream's time (and
+     * with it the replay window) into the future.
+     */
+    public static final Duration MAX_RECORDED_AHEAD = Duration.ofHours(1);
 
     private final Domain domain;
     private final int maxRecordBytes;
     private final StreamsBuilder builder = new StreamsBuilder();
-    private final Map<String, KStream<String, ?>> raws = new HashMap<>();
+    private final Map<String, KStream<String, byte[]>> raws = new HashMap<>();
     private final Map<String, KStream<byte[], byte[]>> products = new HashMap<>();
     private final Map<String, KStream<String, ?>> versions = new HashMap<>();
 
@@ -72,10 +83,6 @@ public final class DomainTopology {
     /** The topology of {@code domain}; a product record over {@code maxRecordBytes} is a dead letter. */
     public static Topology build(Domain domain, int maxRecordBytes) {
         return new DomainTopology(domain, maxRecordBytes).build();
-    }
-
-    private <P> org.apache.kafka.common.serialization.Serde<ProductRecord<P>> sinkSerde(ProductFormat<P> format, String topic) {
-        return new io.datamesh.sdk.ingest.SizeLimitedSerde<>(format.serde(topic), maxRecordBytes);
     }
 
     private Topology build() {
@@ -110,16 +117,15 @@ public final class DomainTopology {
         builder.addStateStore(CommitBufferedStore.builder(store.withCachingDisabled()));
         String productTopic = product.topic().value();
         raw(mapped.raw())
-                .process(() -> new IngestProcessor<>(mapped.mapping(), product.format(), positions, REPLAY_WINDOW, productTopic),
-                        Named.as(base + "-ingest"), positions)
-                .to(productTopic, Produced.with(Serdes.String(), sinkSerde(product.format(), productTopic)).withName(base + "-sink"));
+                .process(() -> new IngestProcessor<>(mapped.mapping(), mapped.raw().serde().deserializer(), product.format(), positions,
+                        REPLAY_WINDOW, MAX_RECORDED_AHEAD, productTopic, maxRecordBytes), Named.as(base + "-ingest"), positions)
+                .to(productTopic, Produced.with(Serdes.String(), Serdes.ByteArray()).withName(base + "-sink"));
     }
 
-    @SuppressWarnings("unchecked")
-    private <R> KStream<String, R> raw(Domain.Raw<R> raw) {
-        String topic = raw.topic().value();
-        return (KStream<String, R>) raws.computeIfAbsent(topic, t ->
-                builder.stream(t, Consumed.with(Serdes.String(), raw.serde()).withName(t + "-source")));
+    /** A raw topic as bytes: the ingest reads them, so that a record that cannot be read is behind the replay guard too. */
+    private KStream<String, byte[]> raw(Domain.Raw<?> raw) {
+        return raws.computeIfAbsent(raw.topic().value(), t ->
+                builder.stream(t, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(t + "-source")));
     }
 
     /** A product topic as it was written: views store the bytes, and every check hashes the payload's bytes. */
@@ -144,8 +150,10 @@ public final class DomainTopology {
 
     private <P, Q> void derive(Domain.Derived<P, Q> d) {
         String base = d.product().topic().name() + "-v" + d.product().topic().major();
-        String store = base + "-history";
-        builder.addStateStore(BitemporalStores.persistent(store));
+        String history = base + "-history";
+        String outputs = base + "-outputs";
+        builder.addStateStore(BitemporalStores.persistent(history));
+        builder.addStateStore(BitemporalStores.persistent(outputs));
         String sourceTopic = d.from().topic().value();
         String productTopic = d.product().topic().value();
         KStream<String, Version<ProductRecord<P>>> input = versions(d.from());
@@ -156,21 +164,37 @@ public final class DomainTopology {
                             .withKeySerde(Serdes.String())
                             .withValueSerde(new VersionSerde<>(d.from().format().serde(sourceTopic), sourceTopic)));
         }
-        input.process(() -> new DeriveProcessor<>(store, d.from().format().serde(sourceTopic), sourceTopic, d.product().format(), d.derivation(), productTopic),
-                        Named.as(base + "-derive"), store)
-                .to(productTopic, Produced.with(Serdes.String(), sinkSerde(d.product().format(), productTopic)).withName(base + "-sink"));
+        input.process(() -> new DeriveProcessor<>(history, outputs, d.from().format().serde(sourceTopic), sourceTopic, d.product().format(),
+                        d.derivation(), productTopic, maxRecordBytes), Named.as(base + "-derive"), history, outputs)
+                .to(productTopic, Produced.with(Serdes.String(), Serdes.ByteArray()).withName(base + "-sink"));
     }
 
     private <P, C, A, Q> void aggregate(Domain.Aggregate<P, C, A, Q> a) {
         AggregateDefinition<ProductRecord<P>, C, A> definition = new AggregateDefinition<>(a.name(),
-                r -> a.group().apply(r.payload()),
-                v -> a.bucketTime().apply(v.value()),
-                r -> a.contribution().apply(r.payload()),
-                a.bucket(), a.aggregation());
+                r -> teamCode(a.name(), "group", () -> a.group().apply(r.payload())),
+                v -> teamCode(a.name(), "bucket time", () -> a.bucketTime().apply(v.value())),
+                r -> teamCode(a.name(), "contribution", () -> a.contribution().apply(r.payload())),
+                a.bucket(), a.aggregation(),
+                v -> SourceOrder.of(v.value().source()));
         String productTopic = a.published().topic().value();
         BitemporalAggregates.aggregate(builder, versions(a.of()), definition)
-                .process(() -> new AggregatePublisher<>(a.published().format(), a.toPayload(), productTopic), Named.as(a.name() + "-publish"))
-                .to(productTopic, Produced.with(Serdes.String(), sinkSerde(a.published().format(), productTopic))
-                        .withName(a.name() + "-sink"));
+                .process(() -> new AggregatePublisher<>(a.published().format(), a.toPayload(), productTopic, maxRecordBytes),
+                        Named.as(a.name() + "-publish"))
+                .to(productTopic, Produced.with(Serdes.String(), Serdes.ByteArray()).withName(a.name() + "-sink"));
+    }
+
+    /** Runs one of the team's aggregate functions; what it throws rejects the record with a reason that names it. */
+    private static <T> T teamCode(String aggregate, String function, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (PoisonRecordException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (Faults.notTheRecords(e)) {
+                throw e;
+            }
+            throw new PoisonRecordException(Stage.MAP, ReasonClass.AGGREGATION_FAILED, "aggregate " + aggregate + ": the " + function
+                    + " function failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
     }
 }

@@ -21,6 +21,8 @@ public final class ProductMetrics {
     private final Map<String, LongAdder> published = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> newestRecordedAt = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> consumed = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> replaysDropped = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> tombstones = new ConcurrentHashMap<>();
 
     /** The instance in a processor's app configs, or a private one when run without a runtime. */
     public static ProductMetrics from(Map<String, Object> appConfigs) {
@@ -52,6 +54,26 @@ public final class ProductMetrics {
                 newestRecordedAt.accumulateAndGet(millis, Math::max);
             }
         }
+    }
+
+    /** The count of raw records a product dropped as replays of a position it had published, for a processor to keep. */
+    public LongAdder replaysDropped(String productTopic) {
+        return replaysDropped.computeIfAbsent(productTopic, t -> new LongAdder());
+    }
+
+    /** The count of raw records without a value (e.g. Debezium's tombstone after a delete) skipped on an input topic. */
+    public LongAdder tombstones(String inputTopic) {
+        return tombstones.computeIfAbsent(inputTopic, t -> new LongAdder());
+    }
+
+    public long replaysDroppedCount(String productTopic) {
+        LongAdder a = replaysDropped.get(productTopic);
+        return a == null ? 0 : a.sum();
+    }
+
+    public long tombstonesCount(String inputTopic) {
+        LongAdder a = tombstones.get(inputTopic);
+        return a == null ? 0 : a.sum();
     }
 
     public long publishedCount(String productTopic) {

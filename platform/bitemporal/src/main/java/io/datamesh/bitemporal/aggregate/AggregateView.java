@@ -28,11 +28,17 @@ public final class AggregateView<A> {
         if (!to.isAfter(from)) {
             throw new IllegalArgumentException("'to' (" + to + ") must be after 'from' (" + from + ")");
         }
-        Instant lastStart = bucket.start(to).equals(to) ? to : bucket.next(bucket.start(to));
-        String fromEntity = new BucketKey(group, bucket.label(from)).entity();
-        String toEntity = new BucketKey(group, bucket.label(lastStart)).entity();
-        return view.rangeAsOf(fromEntity, toEntity, END_OF_TIME, knownAt, limit).stream()
-                .map(v -> toBucket(v))
+        Instant first = bucket.start(from);
+        Instant end = bucket.start(to).equals(to) ? to : bucket.next(bucket.start(to));
+        // Labels sort by local time; an hour's repeats on the night the clocks go back: read from the first
+        // bucket's local prefix to the one after the last, then keep the buckets that start in [first, end).
+        String fromEntity = new BucketKey(group, bucket.localPrefix(first)).entity();
+        String toEntity = new BucketKey(group, bucket.localPrefix(bucket.next(end))).entity();
+        return view.rangeAsOf(fromEntity, toEntity, END_OF_TIME, knownAt, limit + 4).stream()
+                .map(this::toBucket)
+                .filter(b -> !b.start().isBefore(first) && b.start().isBefore(end))
+                .sorted(java.util.Comparator.comparing(BucketValue::start))
+                .limit(limit)
                 .toList();
     }
 

@@ -12,11 +12,15 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Adds a bitemporal aggregate to a topology: stage one keeps each entity's contribution, a named
- * repartition moves deltas to the bucket's partition, stage two keeps the buckets' versions in a
- * bitemporal view. Every processor, store and topic is named from the aggregate's name.
+ * Adds a bitemporal aggregate to a topology: stage one keeps each entity's versions and turns a new
+ * one into deltas, a named repartition moves deltas to the bucket's partition, stage two keeps the
+ * buckets' versions in a bitemporal view and publishes each changed version once (through its
+ * outbox). Every processor, store and topic is named from the aggregate's name.
  */
 public final class BitemporalAggregates {
+
+    /** How often an aggregate publishes the bucket versions that changed (wall-clock time). */
+    public static final java.time.Duration PUBLISH_INTERVAL = BucketProcessor.PUBLISH_INTERVAL;
 
     private BitemporalAggregates() {
     }
@@ -24,20 +28,20 @@ public final class BitemporalAggregates {
     /**
      * @param builder the topology's builder (the stores are added to it)
      * @param versions the product's versions keyed by entity
-     * @return every new version of every bucket, keyed by the bucket's entity string
+     * @return each bucket version to publish (a new one, or a correction of one published), keyed by the bucket's entity string
      */
-    public static <V, C, A> KStream<String, Version<A>> aggregate(StreamsBuilder builder, KStream<String, Version<V>> versions,
-                                                                 AggregateDefinition<V, C, A> definition) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(definition.contributionsStore()), Serdes.String(), Serdes.ByteArray())
-                .withLoggingEnabled(Map.of("cleanup.policy", "compact")));
+    public static <V, C, A> KStream<String, Publication<A>> aggregate(StreamsBuilder builder, KStream<String, Version<V>> versions,
+                                                                     AggregateDefinition<V, C, A> definition) {
+        builder.addStateStore(BitemporalStores.persistent(definition.entitiesStore()));
         builder.addStateStore(BitemporalStores.persistent(definition.viewStore()));
+        builder.addStateStore(BitemporalStores.persistent(definition.outboxStore()));
         return versions
                 .process(() -> new ContributionProcessor<>(definition), Named.as(definition.name() + "-contributions"),
-                        definition.contributionsStore())
+                        definition.entitiesStore())
                 .repartition(Repartitioned.<String, Delta<C>>as(definition.name() + "-by-bucket")
                         .withKeySerde(Serdes.String())
                         .withValueSerde(new Delta.DeltaSerde<>(definition.aggregation().contributionSerde())))
-                .process(() -> new BucketProcessor<>(definition), Named.as(definition.name() + "-buckets"), definition.viewStore());
+                .process(() -> new BucketProcessor<>(definition), Named.as(definition.name() + "-buckets"), definition.viewStore(),
+                        definition.outboxStore());
     }
 }

@@ -2,26 +2,34 @@ package io.datamesh.bitemporal.aggregate;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
  * A valid-time bucket of an aggregate: hour, day or month, in the time zone the domain declares
- * (a pizzeria's day starts at its local midnight). Labels sort in time order:
- * {@code 2018-07-08T13}, {@code 2018-07-08}, {@code 2018-07}.
+ * (a pizzeria's day starts at its local midnight). Labels: {@code 2018-07-08T13+02:00},
+ * {@code 2018-07-08}, {@code 2018-07}. An hour's label carries its UTC offset because local hours
+ * are not unique: on the night the clocks go back, 02:00–03:00 happens twice
+ * ({@code 2018-10-28T02+02:00}, then {@code 2018-10-28T02+01:00} in Europe/Rome), and each is a bucket
+ * of its own. Day and month labels sort in time order; hour labels sort in time order except within
+ * that repeated hour, so readers of a range order buckets by their start, not their label.
  */
 public record TimeBucket(Unit unit, ZoneId zone) {
 
     /** Bucket sizes. */
     public enum Unit { HOUR, DAY, MONTH }
 
-    private static final DateTimeFormatter HOUR_LABEL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH");
+    private static final DateTimeFormatter LOCAL_HOUR = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH");
+    private static final DateTimeFormatter HOUR_LABEL = new DateTimeFormatterBuilder().appendPattern("uuuu-MM-dd'T'HHxxx")
+            .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0).toFormatter();
 
     public TimeBucket {
         Objects.requireNonNull(unit, "unit");
@@ -61,11 +69,21 @@ public record TimeBucket(Unit unit, ZoneId zone) {
         };
     }
 
+    /**
+     * What the labels of buckets near {@code t} start with, local time only: for hours, the label
+     * without its offset ({@code 2018-10-28T02} for both hours of the night the clocks go back); for
+     * days and months, the label. A store range between two such prefixes holds every bucket whose
+     * local start lies between them.
+     */
+    String localPrefix(Instant t) {
+        return unit == Unit.HOUR ? LOCAL_HOUR.format(t.atZone(zone)) : label(t);
+    }
+
     /** The label of the bucket that holds {@code t}, e.g. {@code 2018-07-08} for days. */
     public String label(Instant t) {
         ZonedDateTime local = t.atZone(zone);
         return switch (unit) {
-            case HOUR -> HOUR_LABEL.format(local);
+            case HOUR -> HOUR_LABEL.format(local.truncatedTo(ChronoUnit.HOURS));
             case DAY -> local.toLocalDate().toString();
             case MONTH -> YearMonth.from(local).toString();
         };
@@ -77,15 +95,24 @@ public record TimeBucket(Unit unit, ZoneId zone) {
      * @throws IllegalArgumentException if the label is not of this bucket's form, with an example
      */
     public Instant startOf(String label) {
+        Instant start;
         try {
-            return switch (unit) {
-                case HOUR -> LocalDateTime.parse(label, HOUR_LABEL).atZone(zone).toInstant();
+            start = switch (unit) {
+                case HOUR -> OffsetDateTime.parse(label, HOUR_LABEL).toInstant();
                 case DAY -> LocalDate.parse(label).atStartOfDay(zone).toInstant();
                 case MONTH -> YearMonth.parse(label).atDay(1).atStartOfDay(zone).toInstant();
             };
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + label + "' is not a " + unit.name().toLowerCase() + " bucket label; for example '"
-                    + label(Instant.parse("2018-07-08T13:00:00Z")) + "'", e);
+            throw notALabel(label, e);
         }
+        if (!label(start).equals(label)) {
+            throw notALabel(label, null); // e.g. an hour with an offset its zone does not have then
+        }
+        return start;
+    }
+
+    private IllegalArgumentException notALabel(String label, Exception cause) {
+        return new IllegalArgumentException("'" + label + "' is not a " + unit.name().toLowerCase() + " bucket label in " + zone
+                + "; for example '" + label(Instant.parse("2018-07-08T13:00:00Z")) + "'", cause);
     }
 }

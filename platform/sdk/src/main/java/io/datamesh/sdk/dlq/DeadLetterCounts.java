@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Dead letters counted by stage and reason. One instance per running domain, handed to the
+ * Dead letters counted by stage and reason class (a fixed set, {@link ReasonClass}: the free-text
+ * reason stays in the letter). One instance per running domain, handed to the
  * {@link DeadLetterHandler}s of its stream threads through the Streams config key {@link #CONFIG_KEY};
  * the runtime exports it as the metric {@code mesh.dlq.records{domain,stage,reason}}.
  */
@@ -17,17 +18,17 @@ public final class DeadLetterCounts {
 
     private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
 
-    /** A (stage, reason) pair. */
-    public record Key(Stage stage, String reason) implements Comparable<Key> {
+    /** A (stage, reason class) pair. */
+    public record Key(Stage stage, ReasonClass reasonClass) implements Comparable<Key> {
         @Override
         public int compareTo(Key o) {
             int c = stage.compareTo(o.stage);
-            return c != 0 ? c : reason.compareTo(o.reason);
+            return c != 0 ? c : reasonClass.compareTo(o.reasonClass);
         }
     }
 
-    void increment(Stage stage, String reason) {
-        counts.computeIfAbsent(new Key(stage, reason), k -> new LongAdder()).increment();
+    void increment(Stage stage, ReasonClass reasonClass) {
+        counts.computeIfAbsent(new Key(stage, reasonClass), k -> new LongAdder()).increment();
     }
 
     /** A snapshot, sorted by stage then reason. */

@@ -19,9 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Streams' three error hooks (KIP-1033/1034) in one: a record that cannot be read,
- * processed or produced becomes a dead letter in {@code errors.dead.letter.queue.topic.name}
+ * processed or serialized becomes a dead letter in {@code errors.dead.letter.queue.topic.name}
  * (the domain's {@code <domain>.dlq}) with the original bytes and the reason, a counter goes up,
  * and processing resumes. The pipeline never dies from a record.
+ *
+ * <p>Only the record's own faults are dead letters ({@link Faults}): a full disk, a closed store or
+ * an unreachable registry fails the task, which Kafka Streams restarts from its last commit, so
+ * the record is tried again instead of skipped. So does a record the broker refuses after it was
+ * handed to the producer: the platform checks sizes before it publishes, and a record that passed
+ * them was accepted (its source position is spent), so dropping it would lose it.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler, ProductionExceptionHandler {
 
@@ -47,14 +53,19 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     @Override
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                                                 Exception exception) {
+        if (Faults.notTheRecords(exception)) {
+            log.warn("Deserialization error not caused by a record source={}-{}@{}: {}", context.topic(), context.partition(),
+                    context.offset(), exception.toString());
+            return DeserializationExceptionHandler.Response.fail();
+        }
         return DeserializationExceptionHandler.Response.resume(List.of(
                 deadLetter(context, Stage.DESERIALIZE, exception, record.key(), record.value())));
     }
 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (notTheRecordsFault(exception)) {
-            // E.g. a producer in an error state: Kafka Streams recovers the task; no record is to blame.
+        if (Faults.notTheRecords(exception)) {
+            // E.g. a producer in an error state, a full disk: Kafka Streams recovers the task; no record is to blame.
             log.warn("Processing error not caused by a record source={}-{}@{}: {}", context.topic(), context.partition(),
                     context.offset(), exception.toString());
             return ProcessingExceptionHandler.Response.fail();
@@ -67,8 +78,10 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     @Override
     public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
                                                            Exception exception) {
-        return ProductionExceptionHandler.Response.resume(List.of(
-                deadLetter(context, Stage.PRODUCE, exception, context.sourceRawKey(), context.sourceRawValue())));
+        log.error("The broker refused a record the domain had accepted, topic={} source={}-{}@{}: {}; the task stops rather than"
+                        + " drop it (a record too large for the topic: raise its max.message.bytes, or lower the runtime's record limit)",
+                record.topic(), context.topic(), context.partition(), context.offset(), exception.toString());
+        return ProductionExceptionHandler.Response.fail();
     }
 
     @Override
@@ -81,28 +94,25 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, Stage stage, Exception exception,
                                                       byte[] key, byte[] value) {
         Objects.requireNonNull(dlqTopic, "handler not configured");
-        Stage actualStage = exception instanceof PoisonRecordException p ? p.stage() : stage;
+        PoisonRecordException poison = poison(exception);
+        Stage actualStage = poison != null ? poison.stage() : stage;
+        ReasonClass reasonClass = poison != null ? poison.reasonClass() : ReasonClass.of(actualStage);
         String reason = reason(exception);
-        counts.increment(actualStage, reason);
+        counts.increment(actualStage, reasonClass);
         log.warn("To DLQ topic={} source={}-{}@{} stage={} reason={}", dlqTopic, context.topic(), context.partition(),
                 context.offset(), actualStage.tag(), reason);
-        return DeadLetters.of(dlqTopic, key, value, context.headers(), actualStage, reason, exception,
-                context.topic(), context.partition(), context.offset(), context.processorNodeId(), clock.instant());
+        return DeadLetters.of(dlqTopic, key, value, context.headers(), actualStage, reasonClass, reason, exception,
+                context.topic(), context.partition(), context.offset(), context.timestamp(), context.processorNodeId(),
+                clock.instant());
     }
 
-    /** Kafka's own failures (not serialization) say nothing about the record being processed. */
-    static boolean notTheRecordsFault(Throwable exception) {
+    private static PoisonRecordException poison(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof PoisonRecordException || t instanceof org.apache.kafka.common.errors.SerializationException) {
-                return false;
+            if (t instanceof PoisonRecordException p) {
+                return p;
             }
         }
-        for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.kafka.common.KafkaException && !(t instanceof org.apache.kafka.streams.errors.StreamsException)) {
-                return true;
-            }
-        }
-        return false;
+        return null;
     }
 
     /**
@@ -110,10 +120,9 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
      * not a Kafka Streams wrapper (serdes put what to fix there, e.g. "record of t is not JSON: ...").
      */
     static String reason(Throwable exception) {
-        for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof PoisonRecordException p) {
-                return p.reason();
-            }
+        PoisonRecordException poison = poison(exception);
+        if (poison != null) {
+            return poison.reason();
         }
         Throwable t = exception;
         while (t instanceof org.apache.kafka.streams.errors.StreamsException && t.getCause() != null) {

@@ -9,6 +9,7 @@ import java.util.Objects;
 public class PoisonRecordException extends RuntimeException {
 
     private final Stage stage;
+    private final ReasonClass reasonClass;
     private final String reason;
 
     public PoisonRecordException(Stage stage, String reason) {
@@ -16,14 +17,28 @@ public class PoisonRecordException extends RuntimeException {
     }
 
     public PoisonRecordException(Stage stage, String reason, Throwable cause) {
+        this(stage, ReasonClass.of(stage), reason, cause);
+    }
+
+    public PoisonRecordException(Stage stage, ReasonClass reasonClass, String reason) {
+        this(stage, reasonClass, reason, null);
+    }
+
+    public PoisonRecordException(Stage stage, ReasonClass reasonClass, String reason, Throwable cause) {
         super(stage.tag() + ": " + reason, cause);
         this.stage = Objects.requireNonNull(stage, "stage");
+        this.reasonClass = Objects.requireNonNull(reasonClass, "reasonClass");
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
     /** Where it was rejected. */
     public Stage stage() {
         return stage;
+    }
+
+    /** The reason's class, for metrics. */
+    public ReasonClass reasonClass() {
+        return reasonClass;
     }
 
     /** Why, in one line, e.g. {@code content hash mismatch}. */

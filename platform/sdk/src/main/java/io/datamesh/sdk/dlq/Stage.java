@@ -6,7 +6,7 @@ public enum Stage {
     DESERIALIZE,
     /** The domain's mapping threw, or produced something invalid (no key, no valid time). */
     MAP,
-    /** The payload's content hash does not match the one set at ingestion. */
+    /** A check of what the record claims failed: its content hash, or a recordedAt in the future. */
     VERIFY,
     /** The output record could not be serialized or written (too large, schema refused). */
     PRODUCE;

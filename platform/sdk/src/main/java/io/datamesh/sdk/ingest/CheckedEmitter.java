@@ -7,6 +7,7 @@ import java.util.List;
 import io.datamesh.bitemporal.Operation;
 import io.datamesh.sdk.Emitter;
 import io.datamesh.sdk.dlq.PoisonRecordException;
+import io.datamesh.sdk.dlq.ReasonClass;
 import io.datamesh.sdk.dlq.Stage;
 
 /**
@@ -48,13 +49,13 @@ final class CheckedEmitter<P> implements Emitter<P> {
 
     private void add(String key, Instant validFrom, Operation op, P payload) {
         if (key == null || key.isEmpty()) {
-            throw new PoisonRecordException(Stage.MAP, who + " emitted a record without an entity key");
+            throw new PoisonRecordException(Stage.MAP, ReasonClass.INVALID_OUTPUT, who + " emitted a record without an entity key");
         }
         if (validFrom == null) {
-            throw new PoisonRecordException(Stage.MAP, who + " emitted entity " + key + " without a valid time");
+            throw new PoisonRecordException(Stage.MAP, ReasonClass.INVALID_OUTPUT, who + " emitted entity " + key + " without a valid time");
         }
         if (op.hasValue() && payload == null) {
-            throw new PoisonRecordException(Stage.MAP, who + " emitted entity " + key + " without a payload");
+            throw new PoisonRecordException(Stage.MAP, ReasonClass.INVALID_OUTPUT, who + " emitted entity " + key + " without a payload");
         }
         emitted.add(new Emitted<>(key, validFrom, op, payload));
     }

@@ -7,18 +7,19 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.datamesh.bitemporal.Operation;
-import io.datamesh.sdk.Emitter;
 import io.datamesh.sdk.Mapping;
 import io.datamesh.sdk.ProductMetrics;
 import io.datamesh.sdk.RawRecord;
+import io.datamesh.sdk.dlq.Faults;
 import io.datamesh.sdk.dlq.PoisonRecordException;
+import io.datamesh.sdk.dlq.ReasonClass;
 import io.datamesh.sdk.dlq.Stage;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.record.SourceHeaders;
 import io.datamesh.sdk.record.SourcePosition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,92 +28,163 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Raw record in, product records out: reads the source's recordedAt and position, runs the team's
- * mapping, drops replays of a position already published, and wraps each output in the envelope
- * with its content hash. A mapping that throws or emits an invalid record rejects the raw record
- * (it goes to the DLQ); nothing of it is published and its position is not remembered, so a fixed
- * replay from the DLQ goes through.
+ * Raw record in, product records out, as the bytes of the product topic. In this order:
+ * <ol>
+ *   <li>a raw record without a value (Debezium's tombstone after a delete event) is skipped and counted;</li>
+ *   <li>the source headers give recordedAt and the source position (else the Kafka timestamp and
+ *       coordinates);</li>
+ *   <li>the {@link ReplayGuard} decides whether the position may be published: a replay of one
+ *       already published produces nothing, and is counted;</li>
+ *   <li>the record is checked (a recordedAt further ahead of the wall clock than
+ *       {@code maxRecordedAhead} cannot be a commit time), read with the raw serde, mapped, and each
+ *       output wrapped in the envelope with its content hash, serialized and held to the size limit;</li>
+ *   <li>only when all of that succeeded is anything forwarded. A failure at any step rejects the
+ *       whole raw record to the DLQ, and the guard keeps its position open, so that a replay of the
+ *       letter after the fix goes through, once.</li>
+ * </ol>
+ * Reading and writing bytes here rather than in the source and sink nodes puts every way a raw
+ * record can fail behind the guard's decision, so each position has one fate: published, or one
+ * dead letter that a replay can publish once.
  */
-public final class IngestProcessor<R, P> implements Processor<String, R, String, ProductRecord<P>> {
+public final class IngestProcessor<R, P> implements Processor<String, byte[], String, byte[]> {
 
     private final Mapping<R, P> mapping;
+    private final Deserializer<R> rawDeserializer;
     private final ProductFormat<P> format;
     private final String positionsStore;
     private final Duration replayWindow;
+    private final Duration maxRecordedAhead;
     private final String productTopic;
-    private ProcessorContext<String, ProductRecord<P>> context;
+    private final int maxRecordBytes;
+    private ProcessorContext<String, byte[]> context;
+    private ProductWriter<P> writer;
     private ProductMetrics metrics;
     private ProductMetrics.Publications publications;
+    private LongAdder replaysDropped;
     private String consumedTopic;
     private LongAdder consumed;
+    private LongAdder tombstones;
     private ReplayGuard guard;
     private Instant newestRecordedAt = Instant.EPOCH;
 
-    public IngestProcessor(Mapping<R, P> mapping, ProductFormat<P> format, String positionsStore, Duration replayWindow,
-                           String productTopic) {
-        this.productTopic = Objects.requireNonNull(productTopic);
+    /**
+     * @param rawDeserializer reads the raw record's value
+     * @param replayWindow how long ids of unordered sources are remembered (in recordedAt)
+     * @param maxRecordedAhead how far a recordedAt may lie ahead of the wall clock
+     * @param maxRecordBytes the largest product record (its serialized value) published; a larger one is a dead letter
+     */
+    public IngestProcessor(Mapping<R, P> mapping, Deserializer<R> rawDeserializer, ProductFormat<P> format, String positionsStore,
+                           Duration replayWindow, Duration maxRecordedAhead, String productTopic, int maxRecordBytes) {
         this.mapping = Objects.requireNonNull(mapping);
+        this.rawDeserializer = Objects.requireNonNull(rawDeserializer);
         this.format = Objects.requireNonNull(format);
         this.positionsStore = Objects.requireNonNull(positionsStore);
         this.replayWindow = Objects.requireNonNull(replayWindow);
+        this.maxRecordedAhead = Objects.requireNonNull(maxRecordedAhead);
+        this.productTopic = Objects.requireNonNull(productTopic);
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
-    public void init(ProcessorContext<String, ProductRecord<P>> context) {
+    public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         KeyValueStore<String, byte[]> store = context.getStateStore(positionsStore);
         this.guard = new ReplayGuard(store, replayWindow);
+        this.writer = new ProductWriter<>(format, productTopic, maxRecordBytes);
         this.metrics = ProductMetrics.from(context.appConfigs());
         this.publications = metrics.publications(productTopic);
+        this.replaysDropped = metrics.replaysDropped(productTopic);
         context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, t -> guard.expire(newestRecordedAt));
     }
 
     @Override
-    public void process(Record<String, R> record) {
+    public void process(Record<String, byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         if (!meta.topic().equals(consumedTopic)) {
             consumedTopic = meta.topic();
             consumed = metrics.consumption(consumedTopic);
+            tombstones = metrics.tombstones(consumedTopic);
         }
         consumed.increment();
+        if (record.value() == null) {
+            tombstones.increment(); // Debezium follows a delete event with a tombstone for log compaction: nothing to publish
+            return;
+        }
         Instant recordedAt;
         SourcePosition position;
-        SourcePosition identity;
+        boolean replay;
         try {
             recordedAt = SourceHeaders.recordedAt(record.headers(), Instant.ofEpochMilli(record.timestamp()));
             position = SourceHeaders.position(record.headers(), null);
             if (position == null) {
                 position = SourcePosition.kafka(meta.topic(), meta.partition(), meta.offset());
             }
-            // A re-injected dead letter keeps its original position in the product, but is deduplicated by
-            // its DLQ offset: its original position may lie below the source's high-water mark by now.
-            SourcePosition replay = SourceHeaders.replayOf(record.headers());
-            identity = replay == null ? position : replay;
+            replay = SourceHeaders.replayOf(record.headers()) != null;
         } catch (IllegalArgumentException e) {
-            throw new PoisonRecordException(Stage.DESERIALIZE, e.getMessage(), e);
+            throw new PoisonRecordException(Stage.DESERIALIZE, ReasonClass.BAD_SOURCE_HEADERS, e.getMessage(), e);
         }
-        if (record.value() == null) {
-            throw new PoisonRecordException(Stage.DESERIALIZE, "raw record without a value (tombstone) at " + position);
-        }
-        CheckedEmitter<P> out = new CheckedEmitter<>("mapping");
-        try {
-            mapping.map(new RawRecord<>(record.key(), record.value(), recordedAt, position, record.headers()), out);
-        } catch (PoisonRecordException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new PoisonRecordException(Stage.MAP, "mapping failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-        }
-        if (guard.seenBefore(identity, recordedAt)) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        // An unordered id's window starts at its recordedAt, but never later than now: a wrong clock cannot pin it.
+        if (guard.admit(position, replay, recordedAt.isAfter(now) ? now : recordedAt) != null) {
+            replaysDropped.increment();
             return;
         }
+        List<byte[]> out;
+        List<String> keys;
+        try {
+            checkRecordedAt(recordedAt, now, position);
+            R value = read(meta.topic(), record);
+            CheckedEmitter<P> emitter = new CheckedEmitter<>("mapping");
+            try {
+                mapping.map(new RawRecord<>(record.key(), value, recordedAt, position, record.headers()), emitter);
+            } catch (PoisonRecordException e) {
+                throw e;
+            } catch (Exception e) {
+                if (e instanceof RuntimeException r && Faults.notTheRecords(r)) {
+                    throw r;
+                }
+                throw new PoisonRecordException(Stage.MAP, ReasonClass.MAPPING_FAILED,
+                        "mapping failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            }
+            out = new ArrayList<>(emitter.emitted().size());
+            keys = new ArrayList<>(emitter.emitted().size());
+            for (CheckedEmitter.Emitted<P> e : emitter.emitted()) {
+                ProductRecord<P> product = new ProductRecord<>(e.key(), e.validFrom(), recordedAt, e.operation(), position,
+                        ContentHash.of(format, e.payload()), e.payload());
+                out.add(writer.write(product));
+                keys.add(e.key());
+            }
+        } catch (PoisonRecordException e) {
+            guard.rejected(position);
+            throw e;
+        }
+        for (int i = 0; i < out.size(); i++) {
+            context.forward(new Record<>(keys.get(i), out.get(i), recordedAt.toEpochMilli()));
+            publications.published(recordedAt);
+        }
+        guard.published(position, replay);
         if (recordedAt.isAfter(newestRecordedAt)) {
             newestRecordedAt = recordedAt;
         }
-        for (CheckedEmitter.Emitted<P> e : out.emitted()) {
-            ProductRecord<P> product = new ProductRecord<>(e.key(), e.validFrom(), recordedAt, e.operation(), position,
-                    ContentHash.of(format, e.payload()), e.payload());
-            context.forward(new Record<>(e.key(), product, recordedAt.toEpochMilli()));
-            publications.published(recordedAt);
+    }
+
+    private void checkRecordedAt(Instant recordedAt, Instant now, SourcePosition position) {
+        if (recordedAt.isAfter(now.plus(maxRecordedAhead))) {
+            throw new PoisonRecordException(Stage.VERIFY, ReasonClass.RECORDED_AT_IN_FUTURE, "recordedAt " + recordedAt
+                    + " of " + position + " is more than " + maxRecordedAhead + " ahead of the platform's clock (" + now
+                    + "): the source's clock is wrong; replay the letter once it is fixed");
+        }
+    }
+
+    private R read(String topic, Record<String, byte[]> record) {
+        try {
+            return rawDeserializer.deserialize(topic, record.headers(), record.value());
+        } catch (RuntimeException e) {
+            if (Faults.notTheRecords(e)) {
+                throw e;
+            }
+            throw new PoisonRecordException(Stage.DESERIALIZE, ReasonClass.UNREADABLE,
+                    e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
     }
 }

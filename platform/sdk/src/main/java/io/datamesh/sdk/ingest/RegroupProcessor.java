@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import io.datamesh.bitemporal.Version;
 import io.datamesh.sdk.dlq.PoisonRecordException;
+import io.datamesh.sdk.dlq.ReasonClass;
 import io.datamesh.sdk.dlq.Stage;
 import io.datamesh.sdk.record.ProductRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,17 +28,17 @@ public final class RegroupProcessor<P> implements Processor<String, Version<Prod
 
     @Override
     public void process(Record<String, Version<ProductRecord<P>>> record) {
-        if (record.value().value() == null) {
+        if (!record.value().operation().hasValue()) {
             return;
         }
         String group;
         try {
             group = regroup.apply(record.value().value());
         } catch (RuntimeException e) {
-            throw new PoisonRecordException(Stage.MAP, "cannot find the group of " + record.key() + ": " + e.getMessage(), e);
+            throw new PoisonRecordException(Stage.MAP, ReasonClass.GROUPING_FAILED, "cannot find the group of " + record.key() + ": " + e.getMessage(), e);
         }
         if (group == null || group.isEmpty()) {
-            throw new PoisonRecordException(Stage.MAP, "record " + record.key() + " has no group");
+            throw new PoisonRecordException(Stage.MAP, ReasonClass.GROUPING_FAILED, "record " + record.key() + " has no group");
         }
         context.forward(record.withKey(group));
     }

@@ -1,7 +1,9 @@
 package io.datamesh.sdk.ingest;
 
 import io.datamesh.bitemporal.Version;
+import io.datamesh.sdk.dlq.Faults;
 import io.datamesh.sdk.dlq.PoisonRecordException;
+import io.datamesh.sdk.dlq.ReasonClass;
 import io.datamesh.sdk.dlq.Stage;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductFormat;
@@ -42,18 +44,21 @@ public final class VerifyProcessor<P> implements Processor<byte[], byte[], Strin
     public void process(Record<byte[], byte[]> record) {
         byte[] bytes = record.value();
         if (bytes == null) {
-            throw new PoisonRecordException(Stage.DESERIALIZE, "product record without a value (tombstone)");
+            throw new PoisonRecordException(Stage.DESERIALIZE, ReasonClass.TOMBSTONE, "product record without a value (tombstone)");
         }
         ProductRecord<P> r;
         try {
             r = deserializer.deserialize(topic, bytes);
         } catch (RuntimeException e) {
-            throw new PoisonRecordException(Stage.DESERIALIZE, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+            if (Faults.notTheRecords(e)) {
+                throw e; // e.g. the registry is unreachable: the record is not to blame, try it again
+            }
+            throw new PoisonRecordException(Stage.DESERIALIZE, ReasonClass.UNREADABLE, e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
         if (!ContentHash.matchesAsWritten(format, topic, bytes, r)) {
-            throw new PoisonRecordException(Stage.VERIFY, HASH_MISMATCH);
+            throw new PoisonRecordException(Stage.VERIFY, ReasonClass.HASH_MISMATCH, HASH_MISMATCH);
         }
-        context.forward(record.withKey(r.key()).withValue(new Version<>(r.key(), r.validFrom(), r.recordedAt(), r.operation(),
-                r.operation().hasValue() ? r : null)));
+        // A delete keeps its record too: its source position tells it apart from versions with equal times.
+        context.forward(record.withKey(r.key()).withValue(new Version<>(r.key(), r.validFrom(), r.recordedAt(), r.operation(), r)));
     }
 }

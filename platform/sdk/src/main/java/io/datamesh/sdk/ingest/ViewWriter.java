@@ -1,7 +1,9 @@
 package io.datamesh.sdk.ingest;
 
 import io.datamesh.bitemporal.BitemporalStore;
+import io.datamesh.sdk.dlq.Faults;
 import io.datamesh.sdk.dlq.PoisonRecordException;
+import io.datamesh.sdk.dlq.ReasonClass;
 import io.datamesh.sdk.dlq.Stage;
 import io.datamesh.sdk.record.ProductFormat;
 import io.datamesh.sdk.record.ProductHead;
@@ -42,16 +44,19 @@ public final class ViewWriter<P> implements Processor<byte[], byte[], Void, Void
     public void process(Record<byte[], byte[]> record) {
         byte[] bytes = record.value();
         if (bytes == null) {
-            throw new PoisonRecordException(Stage.DESERIALIZE, "product record without a value (tombstone)");
+            throw new PoisonRecordException(Stage.DESERIALIZE, ReasonClass.TOMBSTONE, "product record without a value (tombstone)");
         }
         ProductHead head;
         try {
             head = format.head(topic, bytes);
         } catch (RuntimeException e) {
-            throw new PoisonRecordException(Stage.DESERIALIZE, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+            if (Faults.notTheRecords(e)) {
+                throw e; // e.g. the registry is unreachable: the record is not to blame, try it again
+            }
+            throw new PoisonRecordException(Stage.DESERIALIZE, ReasonClass.UNREADABLE, e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
         if (!head.hashMatches()) {
-            throw new PoisonRecordException(Stage.VERIFY, VerifyProcessor.HASH_MISMATCH);
+            throw new PoisonRecordException(Stage.VERIFY, ReasonClass.HASH_MISMATCH, VerifyProcessor.HASH_MISMATCH);
         }
         view.write(head.key(), head.validFrom(), head.recordedAt(), head.operation(), bytes);
     }

@@ -11,14 +11,17 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 import io.datamesh.bitemporal.BitemporalView;
+import io.datamesh.bitemporal.aggregate.BitemporalAggregates;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.DomainTopology;
 import io.datamesh.sdk.dlq.DeadLetterHandler;
+import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.record.SourceHeaders;
 import io.datamesh.sdk.record.SourcePosition;
 import io.datamesh.serde.InMemorySchemaRegistryClient;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -105,13 +108,35 @@ public final class DomainTestDriver implements AutoCloseable {
         records.forEach(r -> input.pipeInput(new TestRecord<>(r.key(), r, r.recordedAt())));
     }
 
-    /** Every record published to a product topic of this domain since the last read. */
+    /**
+     * Every record published to a product topic of this domain since the last read. The wall clock
+     * first moves on by the aggregates' publish interval, as it passes in a running domain, so that
+     * the bucket versions waiting in their outboxes are published.
+     */
     @SuppressWarnings("unchecked")
     public <P> List<ProductRecord<P>> readProduct(String topic) {
+        driver.advanceWallClockTime(BitemporalAggregates.PUBLISH_INTERVAL);
         Domain.Product<P> product = (Domain.Product<P>) domain.products().stream().filter(p -> p.topic().value().equals(topic))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("domain " + domain.name() + " does not publish " + topic));
         return driver.createOutputTopic(topic, Serdes.String().deserializer(), product.format().serde(topic).deserializer())
                 .readValuesToList();
+    }
+
+    /**
+     * Replays the dead letter at {@code offset} of the domain's DLQ, as {@code mesh dlq replay} does: into
+     * the raw topic it was read from, with the identity it had.
+     *
+     * @throws IllegalArgumentException if the letter cannot be replayed, with the reason the command gives
+     */
+    public void replayDeadLetter(TestRecord<byte[], byte[]> letter, long offset) {
+        String refusal = DeadLetters.replayRefusal(domain.name(), letter.headers());
+        if (refusal != null) {
+            throw new IllegalArgumentException("dead letter " + offset + " cannot be replayed: " + refusal);
+        }
+        ProducerRecord<byte[], byte[]> again = DeadLetters.replay(domain.deadLetters().value(), offset, letter.headers(), letter.key(),
+                letter.value());
+        driver.createInputTopic(again.topic(), new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(new TestRecord<>(again.key(), again.value(), again.headers(), letter.getRecordTime()));
     }
 
     /** Every dead letter since the last read. */
