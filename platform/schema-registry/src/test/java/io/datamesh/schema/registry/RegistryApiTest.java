@@ -142,6 +142,10 @@ class RegistryApiTest {
         assertError(http.post("/compatibility/subjects/" + subject + "/versions/7", schemaBody(V2)), 404, 40402);
     }
 
+    /** A history v1 (id, size as a string), v2 (size removed); v3' brings size back as an int: reads v2's data, not v1's. */
+    static final String SIZE_STRING = record("Pizza", "{\"name\":\"id\",\"type\":\"string\"}", "{\"name\":\"size\",\"type\":\"string\"}");
+    static final String SIZE_INT = record("Pizza", "{\"name\":\"id\",\"type\":\"string\"}", "{\"name\":\"size\",\"type\":\"int\",\"default\":0}");
+
     @Test
     void configIsGlobalOrPerSubject() {
         assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
