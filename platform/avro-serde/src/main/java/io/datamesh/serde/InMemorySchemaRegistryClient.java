@@ -46,7 +46,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
         if (existing != null && versions.contains(existing)) {
             return existing;
         }
-        List<String> problems = incompatibilities(subject, schema);
+        List<String> problems = violations(subject, schema, CompatibilityLevel.parse(compatibility(subject)));
         if (!problems.isEmpty()) {
             if (versions.isEmpty()) {
                 subjects.remove(subject);
@@ -116,9 +116,17 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
 
     @Override
     public synchronized List<String> incompatibilities(String subject, Schema schema) {
+        CompatibilityLevel level = CompatibilityLevel.parse(compatibility(subject));
+        if (!level.backward() && !subjects.getOrDefault(subject, List.of()).isEmpty()) {
+            return List.of(RestSchemaRegistryClient.levelRefusal(subject, level));
+        }
+        return violations(subject, schema, level.transitiveForm());
+    }
+
+    /** Why registering {@code schema} under {@code subject} at {@code level} would break it; empty if it would not. */
+    private List<String> violations(String subject, Schema schema, CompatibilityLevel level) {
         List<Schema> existing = subjects.getOrDefault(subject, List.of()).stream().map(schemasById::get).toList();
-        return SchemaCompatibilityChecker.check(schema, existing, CompatibilityLevel.parse(compatibility(subject))).stream()
-                .map(CompatibilityViolation::message).toList();
+        return SchemaCompatibilityChecker.check(schema, existing, level).stream().map(CompatibilityViolation::message).toList();
     }
 
     @Override

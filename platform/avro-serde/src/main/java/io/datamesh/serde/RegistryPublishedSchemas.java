@@ -7,7 +7,10 @@ import io.datamesh.schema.compat.CompatibilityLevel;
 import io.datamesh.schema.compat.PublishedSchemas;
 import org.apache.avro.Schema;
 
-/** Published versions as a Confluent-compatible registry holds them, at each subject's configured level. */
+/**
+ * Published versions as a Confluent-compatible registry holds them, checked against every version in the
+ * directions of each subject's level: what the deploy gate ({@link SchemaRegistryClient#incompatibilities}) asks.
+ */
 public final class RegistryPublishedSchemas implements PublishedSchemas {
 
     private final SchemaRegistryClient client;
@@ -32,8 +35,18 @@ public final class RegistryPublishedSchemas implements PublishedSchemas {
         return out;
     }
 
+    /**
+     * The subject's level in its transitive form, so that a product at BACKWARD (Confluent's default for a
+     * subject nobody configured) is held against every published version, as the deploy gate holds it.
+     *
+     * @throws IllegalStateException for a level that does not check backward, which the deploy gate refuses
+     */
     @Override
     public CompatibilityLevel level(String subject) {
-        return CompatibilityLevel.parse(client.compatibility(subject));
+        CompatibilityLevel level = CompatibilityLevel.parse(client.compatibility(subject));
+        if (!level.backward()) {
+            throw new IllegalStateException(RestSchemaRegistryClient.levelRefusal(subject, level));
+        }
+        return level.transitiveForm();
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamesh.schema.compat.CompatibilityLevel;
+import io.datamesh.schema.compat.SchemaCompatibilityChecker;
 import org.apache.avro.Schema;
 
 /**
@@ -105,24 +107,74 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return out;
     }
 
+    /**
+     * Asks the registry once per registered version, {@code POST /compatibility/subjects/{s}/versions/{n}?verbose=true},
+     * after reading the subject's level. Not {@code /versions/latest} nor the versionless endpoint, because
+     * registries give them different meanings: Confluent checks a named version ({@code latest} included)
+     * alone, and checks {@code /versions} (since 7.0) against what the level calls for; Karapace has no
+     * versionless endpoint and, at a _TRANSITIVE level, checks every version whichever is named; Apicurio's
+     * ccompat API checks the named version only under a configured compatibility rule, otherwise BACKWARD
+     * against the latest while reporting the level as NONE. One call per version names each version on all of
+     * them (Karapace checks more, never less), and reading the level first refuses a registry that would
+     * answer in another direction, or not check at all. The gate does not set the level: a check would write
+     * to the registry, and could lower a stricter level somebody chose.
+     *
+     * <p>The verdict is the registry's. The reason is the platform checker's against that one version, so a
+     * refusal reads the same from any registry; the registry's own messages are given when ours finds none.
+     */
     @Override
     public List<String> incompatibilities(String subject, Schema schema) {
+        List<Integer> versions;
         try {
-            JsonNode answer = call("POST", "/compatibility/subjects/" + enc(subject) + "/versions/latest?verbose=true", schemaBody(schema));
-            List<String> out = new ArrayList<>();
-            if (!answer.path("is_compatible").asBoolean(true)) {
-                answer.path("messages").forEach(m -> out.add(m.asText()));
-                if (out.isEmpty()) {
-                    out.add("incompatible");
-                }
-            }
-            return out;
+            versions = versions(subject);
         } catch (SchemaRegistryException e) {
-            if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND || e.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND) {
+            if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND) {
                 return List.of(); // a first version is always compatible
             }
             throw e;
         }
+        if (versions.isEmpty()) {
+            return List.of();
+        }
+        CompatibilityLevel level = CompatibilityLevel.parse(compatibility(subject));
+        if (!level.backward()) {
+            return List.of(levelRefusal(subject, level));
+        }
+        List<String> out = new ArrayList<>();
+        for (int version : versions) {
+            String path = "/compatibility/subjects/" + enc(subject) + "/versions/" + version + "?verbose=true";
+            JsonNode answer = call("POST", path, schemaBody(schema));
+            JsonNode compatible = answer.path("is_compatible");
+            if (!compatible.isBoolean()) {
+                throw new SchemaRegistryException(502, 50200, "schema registry at " + baseUrl + " answered POST " + path
+                        + " without is_compatible: " + answer);
+            }
+            if (!compatible.asBoolean()) {
+                out.addAll(reasons(subject, version, schema, level, answer.path("messages")));
+            }
+        }
+        return out;
+    }
+
+    /** The gate's refusal of a subject whose level would not say whether the new schema reads old data. */
+    static String levelRefusal(String subject, CompatibilityLevel level) {
+        return "the registry holds subject " + subject + " at compatibility level " + level + ", which does not check that a new"
+                + " schema reads the data written with earlier versions; set the subject's level to BACKWARD_TRANSITIVE"
+                + " (PUT /config/" + subject + ")";
+    }
+
+    /** Field and rule of a break with one version, as the platform's checker reads it, else as the registry said it. */
+    private List<String> reasons(String subject, int version, Schema schema, CompatibilityLevel level, JsonNode messages) {
+        Schema old = version(subject, version).schema();
+        List<String> ours = SchemaCompatibilityChecker.check(schema, List.of(old), level.nonTransitive()).stream()
+                .map(v -> v.atVersion(version).message()).toList();
+        if (!ours.isEmpty()) {
+            return ours;
+        }
+        List<String> theirs = new ArrayList<>();
+        messages.forEach(m -> theirs.add(m.asText()));
+        return List.of("against version " + version + ": " + (theirs.isEmpty() ? "incompatible, the registry gave no reason"
+                : String.join("; ", theirs)));
     }
 
     @Override

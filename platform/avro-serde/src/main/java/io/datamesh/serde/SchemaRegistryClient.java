@@ -32,7 +32,13 @@ public interface SchemaRegistryClient {
     /** Every subject with a live version. */
     List<String> subjects();
 
-    /** Why {@code schema} cannot be registered under {@code subject}; empty if it can. */
+    /**
+     * The deploy gate: why {@code schema} must not become the next version of {@code subject}, each reason
+     * naming the version, the field and the rule; empty if it may. It holds the new schema against every
+     * registered version, in the directions of the subject's level, whatever the level's transitivity: a
+     * public product's data is read back from its first version on. A subject whose level does not check
+     * backward (NONE, FORWARD, FORWARD_TRANSITIVE) is refused while it has versions. A first version passes.
+     */
     List<String> incompatibilities(String subject, Schema schema);
 
     /** The subject's compatibility level (its own, or the global default). */

@@ -153,6 +153,32 @@ class MeshAvroSerdeTest {
         assertThat(registry.versions("a-value")).isEqualTo(List.of(1));
     }
 
+    @Test
+    void theGateChecksEveryVersionWhateverBackwardLevelTheSubjectHas() {
+        String subject = "test.product.sizes.v1-value";
+        Schema sizeString = pizza("{\"name\":\"size\",\"type\":\"string\"}");
+        Schema sizeInt = pizza("{\"name\":\"size\",\"type\":\"int\",\"default\":0}");
+        registry.register(subject, sizeString);
+        registry.register(subject, pizza());
+        registry.setCompatibility(subject, "BACKWARD");
+
+        assertThat(registry.incompatibilities(subject, sizeInt)).singleElement()
+                .satisfies(m -> assertThat(m).startsWith("field size: the type changed").contains("against version 1;"));
+        registry.setCompatibility(subject, "FORWARD");
+        assertThat(registry.incompatibilities(subject, sizeInt)).singleElement().satisfies(m -> assertThat(m)
+                .contains("compatibility level FORWARD").contains("BACKWARD_TRANSITIVE"));
+        registry.setCompatibility(subject, "BACKWARD");
+        assertThat(registry.register(subject, sizeInt)).as("registering follows the subject's level: BACKWARD, the latest only").isPositive();
+    }
+
+    private static Schema pizza(String... fields) {
+        StringBuilder sb = new StringBuilder("{\"type\":\"record\",\"name\":\"Pizza\",\"namespace\":\"test\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"}");
+        for (String f : fields) {
+            sb.append(',').append(f);
+        }
+        return new Schema.Parser().parse(sb.append("]}").toString());
+    }
+
     static SchemaRegistryClient countingClient(SchemaRegistryClient delegate, AtomicInteger calls) {
         return (SchemaRegistryClient) java.lang.reflect.Proxy.newProxyInstance(SchemaRegistryClient.class.getClassLoader(),
                 new Class<?>[] {SchemaRegistryClient.class}, (proxy, method, args) -> {

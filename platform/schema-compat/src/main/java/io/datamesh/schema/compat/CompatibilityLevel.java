@@ -26,6 +26,26 @@ public enum CompatibilityLevel {
         return name().endsWith("_TRANSITIVE");
     }
 
+    /** The same directions against the latest version only: what a check against one given version applies. */
+    public CompatibilityLevel nonTransitive() {
+        return switch (this) {
+            case BACKWARD_TRANSITIVE -> BACKWARD;
+            case FORWARD_TRANSITIVE -> FORWARD;
+            case FULL_TRANSITIVE -> FULL;
+            default -> this;
+        };
+    }
+
+    /** The same directions against every earlier version. */
+    public CompatibilityLevel transitiveForm() {
+        return switch (this) {
+            case BACKWARD -> BACKWARD_TRANSITIVE;
+            case FORWARD -> FORWARD_TRANSITIVE;
+            case FULL -> FULL_TRANSITIVE;
+            default -> this;
+        };
+    }
+
     /**
      * Parses a level name, case-insensitively.
      *

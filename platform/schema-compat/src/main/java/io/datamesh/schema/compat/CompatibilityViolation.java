@@ -17,6 +17,11 @@ public record CompatibilityViolation(int version, String direction, String field
         return "field " + fieldPath + ": " + rule + " (" + direction + ", against version " + version + "; " + detail + ")";
     }
 
+    /** The same break, numbered as the registry numbers the version it breaks with. */
+    public CompatibilityViolation atVersion(int registryVersion) {
+        return new CompatibilityViolation(registryVersion, direction, fieldPath, rule, detail);
+    }
+
     @Override
     public String toString() {
         return message();

@@ -121,7 +121,7 @@ public class RegistryController {
     @Post("/compatibility/subjects/{subject}/versions")
     public Map<String, Object> compatibilityAll(@PathVariable String subject, @Body String body,
                                                 @QueryValue(defaultValue = "false") boolean verbose) {
-        return service.compatibility(subject, "latest", body, verbose);
+        return service.compatibility(subject, null, body, verbose);
     }
 
     @Get("/config")

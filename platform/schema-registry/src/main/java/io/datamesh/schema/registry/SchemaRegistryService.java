@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datamesh.schema.compat.CompatibilityLevel;
-import io.datamesh.schema.compat.CompatibilityViolation;
 import io.datamesh.schema.compat.SchemaCompatibilityChecker;
 import io.datamesh.schema.compat.SubjectDefaults;
 import io.datamesh.schema.registry.KafkaSchemaStore.Write;
@@ -119,22 +118,23 @@ public final class SchemaRegistryService {
         });
     }
 
+    /**
+     * Confluent's compatibility check. With a {@code version} ("latest", -1 or a number): against that one
+     * live version, in the directions of the subject's level. Without one ({@code null}): against the
+     * versions the level calls for, as registering does: every live version for a _TRANSITIVE level, else
+     * the latest. A subject without versions is compatible, except against a numbered version (40401).
+     */
     Map<String, Object> compatibility(String subject, String version, String body, boolean verbose) {
         Schema schema = parseSchema(body);
-        int v = parseVersion(version);
+        Integer v = version == null ? null : parseVersion(version);
         return store.read(s -> {
             List<SubjectVersion> live = s.versions(subject, false);
-            if (live.isEmpty()) {
-                throw RegistryException.subjectNotFound(subject);
-            }
             List<String> problems;
-            if (v == -1) {
+            if (v == null || (v == -1 && live.isEmpty())) {
                 problems = violations(s, subject, schema, live);
             } else {
                 SubjectVersion against = find(s, subject, v, version, false);
-                CompatibilityLevel level = CompatibilityLevel.parse(level(s, subject));
-                problems = SchemaCompatibilityChecker.check(schema, List.of(s.schema(against.id()).orElseThrow().parsed()),
-                        level == CompatibilityLevel.NONE ? level : nonTransitive(level)).stream().map(CompatibilityViolation::message).toList();
+                problems = violations(s, schema, List.of(against), CompatibilityLevel.parse(level(s, subject)).nonTransitive());
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("is_compatible", problems.isEmpty());
@@ -228,24 +228,20 @@ public final class SchemaRegistryService {
         });
     }
 
-    private List<String> violations(RegistryState s, String subject, Schema schema, List<SubjectVersion> live) {
-        List<Schema> existing = live.stream().map(v -> s.schema(v.id()).orElseThrow().parsed()).toList();
-        return SchemaCompatibilityChecker.check(schema, existing, CompatibilityLevel.parse(level(s, subject))).stream()
-                .map(CompatibilityViolation::message).toList();
+    private static List<String> violations(RegistryState s, String subject, Schema schema, List<SubjectVersion> live) {
+        return violations(s, schema, live, CompatibilityLevel.parse(level(s, subject)));
+    }
+
+    /** Every break as field and rule, naming the version by its number in the subject, not its place in {@code against}. */
+    private static List<String> violations(RegistryState s, Schema schema, List<SubjectVersion> against, CompatibilityLevel level) {
+        List<Schema> existing = against.stream().map(v -> s.schema(v.id()).orElseThrow().parsed()).toList();
+        return SchemaCompatibilityChecker.check(schema, existing, level).stream()
+                .map(x -> x.atVersion(against.get(x.version() - 1).version()).message()).toList();
     }
 
     private static String level(RegistryState s, String subject) {
         return s.subjectLevel(subject).orElseGet(() -> SubjectDefaults.levelFor(subject) == CompatibilityLevel.BACKWARD_TRANSITIVE
                 ? CompatibilityLevel.BACKWARD_TRANSITIVE.name() : s.globalLevel().orElse(CompatibilityLevel.BACKWARD.name()));
-    }
-
-    private static CompatibilityLevel nonTransitive(CompatibilityLevel l) {
-        return switch (l) {
-            case BACKWARD_TRANSITIVE -> CompatibilityLevel.BACKWARD;
-            case FORWARD_TRANSITIVE -> CompatibilityLevel.FORWARD;
-            case FULL_TRANSITIVE -> CompatibilityLevel.FULL;
-            default -> l;
-        };
     }
 
     private Map<String, Object> describe(RegistryState s, SubjectVersion v) {

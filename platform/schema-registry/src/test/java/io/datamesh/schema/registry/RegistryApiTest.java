@@ -138,8 +138,50 @@ class RegistryApiTest {
         assertThat(check.json().get("messages").get(0).asText()).startsWith("field price:");
         assertThat(http.post("/compatibility/subjects/" + subject + "/versions/1", schemaBody(V2)).json().toString())
                 .isEqualTo("{\"is_compatible\":true}");
-        assertError(http.post("/compatibility/subjects/nobody-value/versions/latest", schemaBody(V2)), 404, 40401);
         assertError(http.post("/compatibility/subjects/" + subject + "/versions/7", schemaBody(V2)), 404, 40402);
+    }
+
+    /** A history v1 (id, size as a string), v2 (size removed); v3' brings size back as an int: reads v2's data, not v1's. */
+    static final String SIZE_STRING = record("Pizza", "{\"name\":\"id\",\"type\":\"string\"}", "{\"name\":\"size\",\"type\":\"string\"}");
+    static final String SIZE_INT = record("Pizza", "{\"name\":\"id\",\"type\":\"string\"}", "{\"name\":\"size\",\"type\":\"int\",\"default\":0}");
+
+    @Test
+    void aVersionedCheckIsAgainstThatVersionAndAnUnversionedOneAgainstWhatTheLevelCallsFor() {
+        String subject = "hist.product.pizzas.v1-value";
+        http.post("/subjects/" + subject + "/versions", schemaBody(SIZE_STRING));
+        http.post("/subjects/" + subject + "/versions", schemaBody(V1));
+
+        assertThat(compatible(subject, "/versions/latest", SIZE_INT)).as("latest is v2 only, as Confluent").isTrue();
+        assertThat(compatible(subject, "/versions/2", SIZE_INT)).isTrue();
+        Http.Answer againstV1 = http.post("/compatibility/subjects/" + subject + "/versions/1?verbose=true", schemaBody(SIZE_INT));
+        assertThat(againstV1.json().get("is_compatible").asBoolean()).isFalse();
+        assertThat(againstV1.json().get("messages").get(0).asText()).startsWith("field size: the type changed").contains("against version 1;");
+
+        Http.Answer all = http.post("/compatibility/subjects/" + subject + "/versions?verbose=true", schemaBody(SIZE_INT));
+        assertThat(all.json().get("is_compatible").asBoolean()).as("BACKWARD_TRANSITIVE: every version").isFalse();
+        assertThat(all.json().get("messages")).singleElement().satisfies(m -> assertThat(m.asText()).contains("against version 1;"));
+        assertThat(http.post("/compatibility/subjects/" + subject + "/versions", schemaBody(SIZE_INT)).json().toString())
+                .as("without verbose, no messages").isEqualTo("{\"is_compatible\":false}");
+
+        http.put("/config/" + subject, "{\"compatibility\":\"BACKWARD\"}");
+        assertThat(compatible(subject, "/versions", SIZE_INT)).as("BACKWARD: the latest only").isTrue();
+        http.put("/config/" + subject, "{\"compatibility\":\"FULL_TRANSITIVE\"}");
+        assertThat(compatible(subject, "/versions/latest", SIZE_INT)).as("a versioned check stays against its version").isTrue();
+
+        http.delete("/subjects/" + subject + "/versions/1");
+        http.put("/config/" + subject, "{\"compatibility\":\"BACKWARD_TRANSITIVE\"}");
+        assertThat(compatible(subject, "/versions", SIZE_INT)).as("a soft-deleted version is not checked").isTrue();
+        Http.Answer named = http.post("/compatibility/subjects/" + subject + "/versions?verbose=true", schemaBody(SIZE_STRING));
+        assertThat(named.json().get("messages").get(0).asText()).as("the version's own number").contains("against version 2;");
+        assertError(http.post("/compatibility/subjects/" + subject + "/versions/1", schemaBody(SIZE_INT)), 404, 40402);
+    }
+
+    @Test
+    void aSubjectWithoutVersionsIsCompatibleExceptAgainstANamedVersion() {
+        assertThat(compatible("nobody-value", "/versions/latest", V2)).isTrue();
+        assertThat(compatible("nobody-value", "/versions", V2)).isTrue();
+        assertError(http.post("/compatibility/subjects/nobody-value/versions/1", schemaBody(V2)), 404, 40401);
+        assertError(http.post("/compatibility/subjects/nobody-value/versions/0", schemaBody(V2)), 422, 42202);
     }
 
     @Test
@@ -191,6 +233,12 @@ class RegistryApiTest {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("mesh_registry_requests_seconds_count{method=\"GET\",route=\"/subjects\",status=\"200\"}");
         assertThat(metrics.body()).contains("mesh_registry_requests_seconds_bucket");
+    }
+
+    static boolean compatible(String subject, String versions, String schema) {
+        Http.Answer a = http.post("/compatibility/subjects/" + subject + versions, schemaBody(schema));
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        return a.json().get("is_compatible").asBoolean();
     }
 
     static void assertError(Http.Answer a, int status, int code) {

@@ -3,11 +3,14 @@ package io.datamesh.schema.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 
 import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
+import io.datamesh.schema.compat.SchemaGate;
 import io.datamesh.serde.MeshAvroDeserializer;
 import io.datamesh.serde.MeshAvroSerializer;
+import io.datamesh.serde.RegistryPublishedSchemas;
 import io.datamesh.serde.RestSchemaRegistryClient;
 import io.datamesh.serde.SchemaRegistryException;
 import org.apache.avro.Schema;
@@ -58,6 +61,44 @@ class RestClientAndSerdeTest {
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(409));
         assertThatThrownBy(() -> client.byId(999))
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
+    }
+
+    /**
+     * The gate against a registry with Confluent's semantics (ours): v3' reads v2's data but not v1's, so it
+     * is refused whatever the subject's level, as long as the level checks backward at all.
+     */
+    @Test
+    void theGateRefusesASchemaThatBreaksAnOlderVersionAtAnyBackwardLevel() {
+        String subject = "client.product.sizes.v1-value";
+        Schema sizeString = new Schema.Parser().parse(RegistryApiTest.SIZE_STRING);
+        Schema sizeInt = new Schema.Parser().parse(RegistryApiTest.SIZE_INT);
+        client.register(subject, sizeString);
+        client.register(subject, new Schema.Parser().parse(RegistryApiTest.V1));
+
+        for (String level : new String[] {"BACKWARD_TRANSITIVE", "BACKWARD", "FULL"}) {
+            client.setCompatibility(subject, level);
+            assertThat(client.incompatibilities(subject, sizeInt)).as(level).isNotEmpty()
+                    .allSatisfy(m -> assertThat(m).startsWith("field size: the type changed").contains("against version 1;"));
+        }
+        client.setCompatibility(subject, "NONE");
+        assertThat(client.incompatibilities(subject, sizeInt)).singleElement().satisfies(m -> assertThat(m)
+                .contains("compatibility level NONE").contains("BACKWARD_TRANSITIVE"));
+        assertThat(client.incompatibilities("client.product.nobody.v1-value", sizeInt)).as("a first version").isEmpty();
+    }
+
+    @Test
+    void meshSchemaCheckAgainstTheRegistryChecksEveryVersionAtAnyBackwardLevel() {
+        String subject = "client.product.sizes-cli.v1-value";
+        client.register(subject, new Schema.Parser().parse(RegistryApiTest.SIZE_STRING));
+        client.register(subject, new Schema.Parser().parse(RegistryApiTest.V1));
+        client.setCompatibility(subject, "BACKWARD");
+
+        List<SchemaGate.Verdict> verdicts = SchemaGate.check(Map.of(subject, new Schema.Parser().parse(RegistryApiTest.SIZE_INT)),
+                new RegistryPublishedSchemas(client));
+        assertThat(verdicts).singleElement().satisfies(v -> {
+            assertThat(v.status()).isEqualTo(SchemaGate.Verdict.Status.BROKEN);
+            assertThat(v.violations()).singleElement().satisfies(x -> assertThat(x.version()).isEqualTo(1));
+        });
     }
 
     @Test
