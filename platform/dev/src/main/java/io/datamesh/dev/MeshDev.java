@@ -24,6 +24,7 @@ public final class MeshDev implements Callable<Integer> {
     public static final String READY_LINE = "mesh is ready";
 
     static final int EXIT_PORT_IN_USE = 3;
+    static final int EXIT_OLD_STATE = 4;
 
     @Option(names = "--home", defaultValue = ".mesh",
             description = "Folder for the platform's state; a second run continues from it (default: ${DEFAULT-VALUE}).")
@@ -62,8 +63,13 @@ public final class MeshDev implements Callable<Integer> {
         // Read by logback.xml before the first logger is used, so the log lands under --home.
         System.setProperty("mesh.home", home.toAbsolutePath().toString());
         DevSettings settings = new DevSettings(home.toAbsolutePath().normalize(), kafkaPort, controllerPort, registryPort, queryPort);
-        DevPlatform platform = DevPlatform.standard(settings, !noDemo);
         PrintWriter out = new PrintWriter(System.out, true);
+        String stale = StateFormat.checkAndMark(settings.home());
+        if (stale != null) {
+            out.println("mesh: " + stale);
+            return EXIT_OLD_STATE;
+        }
+        DevPlatform platform = DevPlatform.standard(settings, !noDemo);
         try {
             platform.start();
         } catch (PortInUseException e) {
