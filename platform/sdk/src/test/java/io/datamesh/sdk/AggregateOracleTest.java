@@ -139,6 +139,24 @@ class AggregateOracleTest {
                     assertThat(r.validFrom()).as("seed=%d: %s is valid from its bucket's start", seed, r).isEqualTo(buckets.get(r.key()));
                 }
                 for (Instant t : times) {
+                    for (String group : new String[] {"a", "b", "c"}) {
+                        // A range over the whole history: every bucket with a value, in time order (the repeated hour too).
+                        List<BucketValue<Long>> range = view.buckets(group, Instant.parse("2018-01-01T00:00:00Z"),
+                                Instant.parse("2018-12-31T00:00:00Z"), t, 1000);
+                        assertThat(range).extracting(BucketValue::start).as("seed=%d: %s buckets of %s in time order", seed, unit, group)
+                                .isSortedAccordingTo(Comparator.naturalOrder()).doesNotHaveDuplicates();
+                        for (BucketValue<Long> v : range) {
+                            assertThat(v.value()).as("seed=%d: range, %s bucket %s@%s as known at %s", seed, unit, group, v.label(), t)
+                                    .isEqualTo(model(history, unit, group + "@" + v.label(), t));
+                        }
+                        Set<String> listed = new LinkedHashSet<>();
+                        range.forEach(v -> listed.add(group + "@" + v.label()));
+                        for (String key : buckets.keySet()) {
+                            if (key.startsWith(group + "@") && model(history, unit, key, t) != 0) {
+                                assertThat(listed).as("seed=%d: the range as known at %s lists %s", seed, t, key).contains(key);
+                            }
+                        }
+                    }
                     for (Map.Entry<String, Instant> b : buckets.entrySet()) {
                         long expected = model(history, unit, b.getKey(), t);
                         String where = "seed=" + seed + " " + unit + " bucket " + b.getKey() + " as known at " + t;
