@@ -209,6 +209,15 @@ class DeadLetterLifeTest {
         assertThat(keys(driver.readProduct(PRODUCT))).containsExactly("p2");
     }
 
+    @Test
+    void idsAndSourcesThatContainTheGuardsSeparatorAreNotConfused() {
+        driver = DomainTestDriver.of(new Bus());
+        driver.pipeRaw("events", "p1", "p1|baked", now, SourcePosition.bus("kitchen|eu", "m1"));
+        driver.pipeRaw("events", "p2", "p2|baked", now, SourcePosition.bus("kitchen", "eu|m1"));
+        driver.pipeRaw("events", "p3", "p3|baked", now, SourcePosition.bus("kitchen%7Ceu", "m1"));
+        assertThat(keys(driver.readProduct(PRODUCT))).as("three messages of three queues").containsExactly("p1", "p2", "p3");
+    }
+
     private TestRecord<byte[], byte[]> oneLetter() {
         List<TestRecord<byte[], byte[]>> dead = driver.readDeadLetters();
         assertThat(dead).hasSize(1);
