@@ -155,6 +155,9 @@ public class BitemporalView<V> {
         }
         Bytes cursor = BitemporalKey.first(fromEntity == null ? "" : fromEntity);
         Bytes end = toEntity == null ? Bytes.wrap(new byte[] {(byte) 0xFF}) : BitemporalKey.first(toEntity);
+        if (cursor.compareTo(end) > 0) {
+            return out; // an empty range (a store would warn of it in its log, once per question)
+        }
         while (out.size() < limit) {
             String entity;
             try (KeyValueIterator<Bytes, byte[]> it = store.range(cursor, end)) {
