@@ -136,6 +136,7 @@ public final class DomainRuntime implements AutoCloseable {
                 this::partitions, status::freshness);
         http = io.micronaut.context.ApplicationContext.builder()
                 .properties(Map.of("micronaut.server.host", settings.bindHost(), "micronaut.server.port", bound,
+                        "micronaut.server.netty.max-initial-line-length", QueryService.MAX_REQUEST_LINE_BYTES,
                         "micronaut.application.name", "mesh-runtime-" + domain.name(), "mesh.service", "runtime"))
                 .singletons(status, registry, deadLetters, queries)
                 .start();
