@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -646,8 +648,8 @@ public final class QueryService {
     }
 
     private static String local(Instant t, TimeBucket bucket) {
-        java.time.LocalDateTime local = java.time.LocalDateTime.ofInstant(t, bucket.zone());
-        return local.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? local.toLocalDate().toString() : local.toString();
+        LocalDateTime local = LocalDateTime.ofInstant(t, bucket.zone());
+        return local.toLocalTime().equals(LocalTime.MIDNIGHT) ? local.toLocalDate().toString() : local.toString();
     }
 
     private static HistoryOrder order(String raw) {

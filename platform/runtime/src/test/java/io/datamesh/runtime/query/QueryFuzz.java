@@ -1,5 +1,6 @@
 package io.datamesh.runtime.query;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -8,11 +9,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Random requests to the query API of {@link QueryApiTest}'s {@code orders} and {@code sales}
  * deployments, and what every answer must be. Requests take every route with random parameters:
  * times at the limits of what a store holds (epoch milliseconds ±1, ±1 ns), years ±999,999,999,
- * fractions of a nanosecond's worth of digits, offsets ±18:00, dates in the domain's zone; genuine,
+ * nanosecond fractions, offsets ±18:00, dates in the domain's zone; genuine,
  * forged and garbled page tokens; keys and groups that are non-ASCII, very long or hold NUL; limits
  * and orders of every kind; and random paths. A genuine {@code next} token is followed at once,
  * and that next page must be answered.
@@ -43,7 +47,7 @@ final class QueryFuzz {
             }
             String raw = path.substring(at + "limit=".length()).split("&", 2)[0];
             try {
-                String value = java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8).trim();
+                String value = URLDecoder.decode(raw, StandardCharsets.UTF_8).trim();
                 return value.isEmpty() ? QueryService.DEFAULT_LIMIT : Integer.parseInt(value);
             } catch (IllegalArgumentException e) {
                 return 0;
@@ -196,7 +200,7 @@ final class QueryFuzz {
     }
 
     private Request rangeRoute() {
-        Map<String, java.util.function.Supplier<String>> params = new java.util.LinkedHashMap<>();
+        Map<String, Supplier<String>> params = new LinkedHashMap<>();
         params.put("from", this::bound);
         params.put("to", this::bound);
         params.put("validAt", this::time);
@@ -210,7 +214,7 @@ final class QueryFuzz {
 
     private Request aggregateRoute() {
         String name = random.nextInt(15) == 0 ? "nope" : "pizzas-sold-by-day";
-        Map<String, java.util.function.Supplier<String>> params = new java.util.LinkedHashMap<>();
+        Map<String, Supplier<String>> params = new LinkedHashMap<>();
         params.put("group", () -> pick(GROUPS));
         params.put("from", this::time);
         params.put("to", this::time);
@@ -245,9 +249,9 @@ final class QueryFuzz {
     }
 
     /** Some of the parameters, in a random order, each value URL-encoded as a client does (or, rarely, raw). */
-    private String query(Map<String, java.util.function.Supplier<String>> params) {
+    private String query(Map<String, Supplier<String>> params) {
         List<String> names = new ArrayList<>(params.keySet());
-        java.util.Collections.shuffle(names, random);
+        Collections.shuffle(names, random);
         StringBuilder q = new StringBuilder();
         for (String name : names) {
             if (random.nextInt(5) < 2) {
