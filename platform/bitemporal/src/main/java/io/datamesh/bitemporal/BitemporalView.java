@@ -27,8 +27,22 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * again to {@code (e, thatValidFrom, knownAt)}. So a lookup is one seek when the versions at
  * {@code validAt} were known by {@code knownAt} (always so for {@code knownAt} = now), and in any
  * case at most one seek per valid time recorded after {@code knownAt} — never a scan of the history.
+ *
+ * <p><b>Any instant is a question with an exact answer.</b> A store key holds its times as epoch
+ * milliseconds in a {@code long}, from {@link #FIRST} to {@link #LAST}; an {@link Instant} reaches
+ * much further. Every method here answers for any instant, exactly, without rounding the question
+ * into a different one: a {@code validAt} or {@code knownAt} after {@link #LAST} is later than every
+ * version (as {@code knownAt}: everything recorded), one before {@link #FIRST} earlier than every
+ * version (nothing was valid or known yet, so there is no answer); a fraction of a millisecond is
+ * rounded down, which answers the same, since every version's times are whole milliseconds. A null
+ * argument is refused with a {@link NullPointerException} that names it.
  */
 public class BitemporalView<V> {
+
+    /** The earliest time a store key holds: {@code Long.MIN_VALUE} epoch ms, in the year -292275055. */
+    public static final Instant FIRST = Instant.ofEpochMilli(Long.MIN_VALUE);
+    /** The latest time a store key holds: {@code Long.MAX_VALUE} epoch ms, in the year +292278994. */
+    public static final Instant LAST = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     private final ReadOnlyKeyValueStore<Bytes, byte[]> store;
     final VersionCodec<V> codec;
@@ -48,8 +62,14 @@ public class BitemporalView<V> {
      * delete version when the entity had ended; empty when no version qualifies.
      */
     public Optional<Version<V>> asOfVersion(String entity, Instant validAt, Instant knownAt) {
-        long valid = validAt.toEpochMilli();
-        long known = knownAt.toEpochMilli();
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(validAt, "validAt");
+        Objects.requireNonNull(knownAt, "knownAt");
+        if (validAt.isBefore(FIRST) || knownAt.isBefore(FIRST)) {
+            return Optional.empty(); // nothing was valid, or nothing was known, that early
+        }
+        long valid = floorMillis(validAt);
+        long known = floorMillis(knownAt);
         Bytes low = BitemporalKey.first(entity);
         Bytes high = new BitemporalKey(entity, valid, known).encode();
         while (true) {
@@ -82,6 +102,8 @@ public class BitemporalView<V> {
 
     /** Every version of {@code entity}, in the given order. */
     public List<Version<V>> history(String entity, HistoryOrder order) {
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(order, "order");
         List<Version<V>> versions = new ArrayList<>();
         // Up to after(entity), not last(entity): keys with a tie-break sort after (entity, MAX, MAX).
         try (KeyValueIterator<Bytes, byte[]> it = store.range(BitemporalKey.first(entity), BitemporalKey.after(entity))) {
@@ -95,16 +117,29 @@ public class BitemporalView<V> {
 
     /**
      * The versions of {@code entity} at exactly {@code validFrom} recorded after {@code recordedAfter},
-     * in recorded order: one seek, then only those versions.
+     * in recorded order: one seek, then only those versions. A {@code validFrom} that is not a whole
+     * millisecond from {@link #FIRST} to {@link #LAST} has none.
      */
     public List<Version<V>> recordedAfter(String entity, Instant validFrom, Instant recordedAfter) {
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(validFrom, "validFrom");
+        Objects.requireNonNull(recordedAfter, "recordedAfter");
         List<Version<V>> versions = new ArrayList<>();
-        long valid = validFrom.toEpochMilli();
-        long after = recordedAfter.toEpochMilli();
-        if (after == Long.MAX_VALUE) {
+        if (validFrom.isBefore(FIRST) || validFrom.isAfter(LAST) || validFrom.getNano() % 1_000_000 != 0) {
             return versions;
         }
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(new BitemporalKey(entity, valid, after + 1).encode(),
+        long valid = validFrom.toEpochMilli();
+        long first; // the earliest recordedAt after recordedAfter
+        if (recordedAfter.isBefore(FIRST)) {
+            first = Long.MIN_VALUE;
+        } else {
+            long after = floorMillis(recordedAfter);
+            if (after == Long.MAX_VALUE) {
+                return versions; // nothing is recorded after the last time a key holds
+            }
+            first = after + 1;
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(new BitemporalKey(entity, valid, first).encode(),
                 new BitemporalKey(entity, valid, Long.MAX_VALUE).encode())) {
             it.forEachRemaining(kv -> versions.add(codec.decode(kv.key, kv.value)));
         }
@@ -121,8 +156,16 @@ public class BitemporalView<V> {
             throw new IllegalArgumentException("limit must be at least 1, was " + limit);
         }
         List<Version<V>> out = new ArrayList<>();
+        Objects.requireNonNull(validAt, "validAt");
+        Objects.requireNonNull(knownAt, "knownAt");
+        if (validAt.isBefore(FIRST) || knownAt.isBefore(FIRST)) {
+            return out; // nothing was valid, or nothing was known, that early
+        }
         Bytes cursor = BitemporalKey.first(fromEntity == null ? "" : fromEntity);
         Bytes end = toEntity == null ? Bytes.wrap(new byte[] {(byte) 0xFF}) : BitemporalKey.first(toEntity);
+        if (cursor.compareTo(end) > 0) {
+            return out; // an empty range (a store would warn of it in its log, once per question)
+        }
         while (out.size() < limit) {
             String entity;
             try (KeyValueIterator<Bytes, byte[]> it = store.range(cursor, end)) {
@@ -145,8 +188,14 @@ public class BitemporalView<V> {
      * range (the next page starts there).
      */
     public Optional<String> nextEntity(String entity) {
+        Objects.requireNonNull(entity, "entity");
         try (KeyValueIterator<Bytes, byte[]> it = store.range(BitemporalKey.after(entity), Bytes.wrap(new byte[] {(byte) 0xFF}))) {
             return it.hasNext() ? Optional.of(BitemporalKey.decode(it.next().key).entity()) : Optional.empty();
         }
+    }
+
+    /** {@code t} in epoch ms, rounded down; {@code Long.MAX_VALUE} after {@link #LAST}. {@code t} is not before {@link #FIRST}. */
+    private static long floorMillis(Instant t) {
+        return t.isAfter(LAST) ? Long.MAX_VALUE : t.toEpochMilli(); // toEpochMilli rounds down, negative times too
     }
 }

@@ -38,6 +38,13 @@ class QueryStandbyTest {
                 assertThat(r.servedBy()).isEqualTo("active");
                 assertThat(r.body().path("version").path("payload").path("total").asText()).isEqualTo(i + ".50");
             }
+            // A time past the year 9999 reaches the owner as asked: a '+' in a forwarded query must be encoded, or it reads as a space.
+            String aKey = owners.entrySet().stream().filter(e -> e.getValue().equals(two.aInstance())).map(Map.Entry::getKey).findFirst().orElseThrow();
+            TwoInstanceQueries.Reply farFuture = TwoInstanceQueries.getPath(two.bUrl, "/domains/orders/views/orders-by-id/keys/" + aKey
+                    + "?validAt=%2B10000-01-01T00:00:00Z&knownAt=2018-07-09T00:00:00.000000001Z");
+            assertThat(farFuture.status()).as(farFuture.body().toString()).isEqualTo(200);
+            assertThat(farFuture.instance()).isEqualTo(two.aInstance());
+            assertThat(farFuture.body().path("validAt").asText()).isEqualTo("+10000-01-01T00:00:00Z");
             TwoInstanceQueries.Reply range = TwoInstanceQueries.getPath(two.aUrl(), "/domains/orders/views/orders-by-id/keys?limit=1000");
             assertThat(range.body().path("items")).hasSize(TwoInstanceQueries.ORDERS);
 

@@ -41,7 +41,6 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +136,7 @@ public final class DomainRuntime implements AutoCloseable {
                 this::partitions, status::freshness);
         http = io.micronaut.context.ApplicationContext.builder()
                 .properties(Map.of("micronaut.server.host", settings.bindHost(), "micronaut.server.port", bound,
+                        "micronaut.server.netty.max-initial-line-length", QueryService.MAX_REQUEST_LINE_BYTES,
                         "micronaut.application.name", "mesh-runtime-" + domain.name(), "mesh.service", "runtime"))
                 .singletons(status, registry, deadLetters, queries)
                 .start();
@@ -228,14 +228,16 @@ public final class DomainRuntime implements AutoCloseable {
         return streams == null ? null : streams.state();
     }
 
-    /** Read access to a view's local store (the partitions this instance owns). */
+    /**
+     * Read access to a view's local store: the partitions this instance owns, read as one store whose
+     * ranges are in key order across them (see {@link MergedPartitionsStore}).
+     */
     @SuppressWarnings("unchecked")
     public <P> BitemporalView<ProductRecord<P>> view(String viewName) {
         Domain.View<P> view = (Domain.View<P>) domain.views().stream().filter(v -> v.name().equals(viewName)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("domain " + domain.name() + " has no view '" + viewName
                         + "'; its views are " + domain.views().stream().map(Domain.View::name).toList()));
-        ReadOnlyKeyValueStore<Bytes, byte[]> store = streams.store(
-                StoreQueryParameters.fromNameAndType(viewName, QueryableStoreTypes.keyValueStore()));
+        ReadOnlyKeyValueStore<Bytes, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(viewName, MergedPartitionsStore.type()));
         String topic = view.product().topic().value();
         return new BitemporalView<>(store, view.product().format().serde(topic), topic);
     }

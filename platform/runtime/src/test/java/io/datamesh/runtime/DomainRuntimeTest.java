@@ -8,11 +8,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.datamesh.bitemporal.BitemporalView;
+import io.datamesh.bitemporal.HistoryOrder;
+import io.datamesh.bitemporal.Version;
 import io.datamesh.bitemporal.aggregate.Aggregations;
 import io.datamesh.bitemporal.aggregate.TimeBucket;
 import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
@@ -114,6 +120,51 @@ class DomainRuntimeTest {
                 .hasMessage("domain report reads [nobody.product.things.v1], which do not exist: deploy the domains that own them first");
     }
 
+    @Test
+    void aViewOverSeveralPartitionsOfOneInstanceRangesAndPagesInKeyOrder() throws Exception {
+        List<String> keys = new ArrayList<>(List.of("a", "ab", "a b", "café", "cafe", "ü", "u", "日本", "日", "😀", "\uFF21", "z"));
+        for (int i = 0; i < 30; i++) {
+            keys.add(String.format("k%02d", i));
+        }
+        Set<String> deleted = Set.of("ab", "cafe", "k03", "k10", "k17", "k29", "z");
+        try (DomainRuntime runtime = DomainRuntime.of(new SpreadDomain(), settings("d")).start()) {
+            assertThat(runtime.activePartitions()).filteredOn(p -> p.topic().equals("spread.raw.orders")).hasSize(3);
+            List<ProducerRecord<String, String>> records = new ArrayList<>();
+            for (String key : keys) {
+                records.add(spread(key, "order " + key, records.size()));
+            }
+            for (String key : deleted) {
+                records.add(spread(key, SpreadDomain.DELETED, records.size()));
+            }
+            produce(records);
+            BitemporalView<ProductRecord<String>> view = runtime.view("orders-by-id");
+            awaitTrue(() -> keys.stream().allMatch(k -> view.history(k, HistoryOrder.VALID).size() == (deleted.contains(k) ? 2 : 1)));
+
+            Comparator<String> storeOrder = (x, y) -> Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8));
+            List<String> all = keys.stream().sorted(storeOrder).toList();
+            List<String> live = all.stream().filter(k -> !deleted.contains(k)).toList();
+            Instant now = Instant.now();
+            assertThat(view.rangeAsOf(null, null, now, now, 1000)).extracting(Version::entity).containsExactlyElementsOf(live);
+            assertThat(view.rangeAsOf("k05", "k15", now, now, 1000)).extracting(Version::entity)
+                    .containsExactlyElementsOf(live.stream().filter(k -> storeOrder.compare(k, "k05") >= 0 && storeOrder.compare(k, "k15") < 0).toList());
+
+            List<String> paged = new ArrayList<>();
+            Optional<String> start = Optional.of("");
+            while (start.isPresent()) {
+                List<Version<ProductRecord<String>>> page = view.rangeAsOf(start.get(), null, now, now, 4);
+                page.forEach(v -> paged.add(v.entity()));
+                start = page.size() < 4 ? Optional.empty() : view.nextEntity(page.get(page.size() - 1).entity());
+            }
+            assertThat(paged).as("pages of 4").containsExactlyElementsOf(live);
+
+            List<String> walked = new ArrayList<>();
+            for (Optional<String> e = view.nextEntity(""); e.isPresent(); e = view.nextEntity(e.get())) {
+                walked.add(e.get());
+            }
+            assertThat(walked).as("every key with a version, by nextEntity").containsExactlyElementsOf(all);
+        }
+    }
+
     /** The shop's orders product alone, under its own domain name so tests do not share topics. */
     public static final class RestartDomain implements DomainDefinition {
         @Override
@@ -131,6 +182,29 @@ class DomainRuntimeTest {
         }
     }
 
+    /** Orders "id" → any text as a product with a view; the text DELETED ends the order. */
+    public static final class SpreadDomain implements DomainDefinition {
+
+        static final String DELETED = "DELETED";
+
+        @Override
+        public String name() {
+            return "spread";
+        }
+
+        @Override
+        public void define(Domain d) {
+            Domain.Raw<String> raw = d.raw("orders", org.apache.kafka.common.serialization.Serdes.String());
+            d.publish("orders", 1, StringProductFormat.INSTANCE, raw, (in, out) -> {
+                if (in.value().equals(DELETED)) {
+                    out.delete(in.key(), in.recordedAt());
+                } else {
+                    out.upsert(in.key(), in.recordedAt(), in.value());
+                }
+            }).view("orders-by-id");
+        }
+    }
+
     private RuntimeSettings settings(String instance) {
         return RuntimeSettings.builder(KAFKA.bootstrapServers(), state.resolve(instance)).build();
     }
@@ -140,6 +214,12 @@ class DomainRuntimeTest {
         ProducerRecord<String, String> r = new ProducerRecord<>(topic, key, value);
         SourceHeaders.write(r.headers(), JUL_08.plusSeconds(binlogPosition),
                 SourcePosition.cdc("db-1", "mariadb-bin.000001", binlogPosition, 0, null));
+        return r;
+    }
+
+    private static ProducerRecord<String, String> spread(String key, String value, int position) {
+        ProducerRecord<String, String> r = new ProducerRecord<>("spread.raw.orders", key, value);
+        SourceHeaders.write(r.headers(), JUL_08.plusSeconds(position), SourcePosition.bus("spread-orders", "m" + position));
         return r;
     }
 

@@ -37,6 +37,19 @@ public class QueryErrors {
         return json(405, Map.of("error", "method_not_allowed", "message", "the query API is read-only: use GET, not " + request.getMethodName()));
     }
 
+    /** A request line or headers longer than the server reads (Micronaut answers that with 413 before any route). */
+    @Error(global = true, status = HttpStatus.REQUEST_ENTITY_TOO_LARGE)
+    public HttpResponse<String> tooLarge(HttpRequest<?> request) {
+        return json(413, Map.of("error", "too_large", "message", "the request line is longer than " + QueryService.MAX_REQUEST_LINE_BYTES
+                + " bytes, or its headers too long: keys, groups and key bounds are at most " + QueryService.MAX_KEY_LENGTH + " characters"));
+    }
+
+    /** A request the server cannot even decode (Micronaut answers that with 400 before any route). */
+    @Error(global = true, status = HttpStatus.BAD_REQUEST)
+    public HttpResponse<String> undecodable(HttpRequest<?> request) {
+        return json(400, Map.of("error", "bad_request", "message", "the request cannot be read as HTTP; see /openapi.yml"));
+    }
+
     @Error(global = true, exception = UnsatisfiedRouteException.class)
     public HttpResponse<String> unsatisfied(UnsatisfiedRouteException e) {
         return json(400, Map.of("error", "bad_request", "message", "invalid request: " + e.getMessage()));
@@ -55,6 +68,12 @@ public class QueryErrors {
             return json(s.getStatus().getCode(), Map.of("error", "bad_request", "message", String.valueOf(s.getMessage())));
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof io.netty.handler.codec.TooLongFrameException) {
+                return tooLarge(request); // a request line or headers longer than the server reads
+            }
+            if (c instanceof io.netty.handler.codec.DecoderException) {
+                return undecodable(request);
+            }
             if (c instanceof java.net.URISyntaxException u) {
                 // e.g. GET // — a path the server cannot even parse
                 return json(400, Map.of("error", "bad_request", "message", "malformed request path: " + u.getMessage()));

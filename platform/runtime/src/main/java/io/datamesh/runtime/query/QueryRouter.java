@@ -41,6 +41,7 @@ public final class QueryRouter implements AutoCloseable {
     public QueryRouter start(String host, int port) {
         context = ApplicationContext.builder()
                 .properties(Map.of("micronaut.server.host", host, "micronaut.server.port", port,
+                        "micronaut.server.netty.max-initial-line-length", QueryService.MAX_REQUEST_LINE_BYTES,
                         "micronaut.application.name", "mesh-query-router", "mesh.service", "router"))
                 .singletons(this)
                 .start();

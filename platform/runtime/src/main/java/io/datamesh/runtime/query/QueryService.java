@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -90,6 +92,13 @@ public final class QueryService {
     static final int MAX_LIMIT = 1000;
     static final int MAX_BUCKETS = 1000;
     static final int MAX_KEY_LENGTH = 1024;
+    /**
+     * The longest request line an instance or the router reads, in bytes: room for the longest
+     * request the API takes (two key bounds of {@value #MAX_KEY_LENGTH} characters, each up to 9 bytes
+     * once UTF-8 is percent-encoded, and the times and limit), so that a request is refused for what it
+     * asks, never for its length. Micronaut's default is 4096.
+     */
+    public static final int MAX_REQUEST_LINE_BYTES = 32 * 1024;
     private static final Serializer<String> KEYS = Serdes.String().serializer();
     private static final Comparator<String> UTF8_ORDER = (a, b) -> Arrays.compareUnsigned(
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
@@ -216,7 +225,7 @@ public final class QueryService {
         requireKey(key);
         Instant validAt = time.validAt(validAtRaw);
         Instant knownAt = time.knownAt(knownAtRaw);
-        String path = viewPath(view) + "/keys/" + encode(key) + "?validAt=" + validAt + "&knownAt=" + knownAt;
+        String path = viewPath(view) + "/keys/" + encode(key) + "?validAt=" + encode(validAt.toString()) + "&knownAt=" + encode(knownAt.toString());
         return routeKey(view.name(), key, path, scope, store -> {
             Optional<? extends Version<? extends ProductRecord<?>>> version = bitemporal(view, store).asOfVersion(key, validAt, knownAt);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -274,12 +283,16 @@ public final class QueryService {
         int limit = limit(limitRaw);
         PageToken page;
         if (pageRaw != null && !pageRaw.isBlank()) {
+            // A token carries the question of the first page; it is checked as that question was, so a forged one asks nothing more.
             page = PageToken.decode(pageRaw);
-        } else {
-            if (fromRaw != null && fromRaw.length() > MAX_KEY_LENGTH || toRaw != null && toRaw.length() > MAX_KEY_LENGTH) {
-                throw QueryException.badParameter(fromRaw != null && fromRaw.length() > MAX_KEY_LENGTH ? "from" : "to",
-                        "a key bound is at most " + MAX_KEY_LENGTH + " characters", "o100");
+            if (page.from().length() > MAX_KEY_LENGTH || page.to() != null && page.to().length() > MAX_KEY_LENGTH) {
+                throw QueryException.badParameter("page", "the page token carries a key bound longer than " + MAX_KEY_LENGTH
+                        + " characters; 'page' must be the 'next' token of a previous answer, unchanged", null);
             }
+            time.requireKnownAtOfPage(page.knownAt());
+        } else {
+            requireKeyBound("from", fromRaw);
+            requireKeyBound("to", toRaw);
             page = new PageToken(fromRaw == null ? "" : fromRaw, false, emptyToNull(toRaw), time.validAt(validAtRaw), time.knownAt(knownAtRaw));
         }
         String start = page.exclusive() ? page.from() + "\0" : page.from();
@@ -316,12 +329,12 @@ public final class QueryService {
         if (group.length() > MAX_KEY_LENGTH || group.indexOf('\0') >= 0) {
             throw QueryException.badParameter("group", "a group is at most " + MAX_KEY_LENGTH + " characters, without NUL", "42");
         }
-        Instant from = time.bound("from", fromRaw);
-        Instant to = time.bound("to", toRaw);
+        TimeBucket bucket = a.bucket();
+        Instant from = bucketBound("from", fromRaw, bucket);
+        Instant to = bucketBound("to", toRaw, bucket);
         if (!to.isAfter(from)) {
             throw QueryException.badParameter("to", "'to' (" + to + ") must be after 'from' (" + from + ")", "from=2018-07-08&to=2018-07-09");
         }
-        TimeBucket bucket = a.bucket();
         int buckets = 0;
         for (Instant b = bucket.start(from); b.isBefore(to) && buckets <= MAX_BUCKETS; b = bucket.next(b)) {
             buckets++;
@@ -332,7 +345,7 @@ public final class QueryService {
         }
         Instant knownAt = time.knownAt(knownAtRaw);
         String path = "/domains/" + encode(domain.name()) + "/aggregates/" + encode(a.name()) + "?group=" + encode(group)
-                + "&from=" + from + "&to=" + to + "&knownAt=" + knownAt;
+                + "&from=" + encode(from.toString()) + "&to=" + encode(to.toString()) + "&knownAt=" + encode(knownAt.toString());
         String repartition = domain.applicationId() + "-" + a.name() + "-by-bucket-repartition";
         FanOut merged = fanOut(a.name(), repartition, path, scope, MAX_BUCKETS,
                 Comparator.comparing((String s) -> Instant.parse(s)), item -> (String) item.get("start"), store -> {
@@ -612,6 +625,33 @@ public final class QueryService {
         }
     }
 
+    private static void requireKeyBound(String parameter, String raw) {
+        if (raw != null && raw.length() > MAX_KEY_LENGTH) {
+            throw QueryException.badParameter(parameter, "a key bound is at most " + MAX_KEY_LENGTH + " characters", "o100");
+        }
+    }
+
+    /**
+     * An aggregate's range bound: a bucket label sorts in time order only while its year has four
+     * digits, so a bound lies in the years 0000 to 9999 of the aggregate's zone (see {@link AggregateView}).
+     */
+    private Instant bucketBound(String parameter, String raw, TimeBucket bucket) {
+        Instant t = time.bound(parameter, raw);
+        Instant earliest = AggregateView.earliestFrom(bucket);
+        Instant latest = AggregateView.latestTo(bucket);
+        if (t.isBefore(earliest) || t.isAfter(latest)) {
+            throw QueryException.badParameter(parameter, "'" + parameter + "' must lie between " + local(earliest, bucket) + " and "
+                    + local(latest, bucket) + " in " + bucket.zone() + " (" + bucket.unit().name().toLowerCase()
+                    + " buckets are labelled by four-digit years), was '" + raw + "'", "2018-07-08");
+        }
+        return t;
+    }
+
+    private static String local(Instant t, TimeBucket bucket) {
+        LocalDateTime local = LocalDateTime.ofInstant(t, bucket.zone());
+        return local.toLocalTime().equals(LocalTime.MIDNIGHT) ? local.toLocalDate().toString() : local.toString();
+    }
+
     private static HistoryOrder order(String raw) {
         if (raw == null || raw.isBlank() || raw.equalsIgnoreCase("valid")) {
             return HistoryOrder.VALID;
@@ -690,28 +730,61 @@ public final class QueryService {
 
     /**
      * Where the next page of a range starts, pinned to the first page's times so that all pages
-     * answer the same question: {@code base64url(v1 NUL from NUL exclusive NUL to NUL validAt NUL knownAt)}.
+     * answer the same question: {@code base64url(v2 NUL from NUL exclusive NUL to NUL validAt NUL knownAt NUL crc)}.
+     * In {@code from} and {@code to}, {@code %} is written {@code %25} and NUL {@code %00}, so that any key
+     * travels; {@code crc} (CRC-32 of what precedes it, hex) makes a garbled token one that does not
+     * decode, rather than another question.
      */
     record PageToken(String from, boolean exclusive, String to, Instant validAt, Instant knownAt) {
 
         String encode() {
-            String raw = String.join("\0", "v1", from, exclusive ? "x" : "i", to == null ? "" : "=" + to,
+            String raw = String.join("\0", "v2", escape(from), exclusive ? "x" : "i", to == null ? "" : "=" + escape(to),
                     String.valueOf(validAt.toEpochMilli()), String.valueOf(knownAt.toEpochMilli()));
+            raw = raw + "\0" + crc(raw);
             return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
         }
 
+        /** The token's question; a token that does not decode is a 400 naming {@code page}. */
         static PageToken decode(String token) {
             try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\0", -1);
-                if (parts.length != 6 || !parts[0].equals("v1") || !(parts[2].equals("x") || parts[2].equals("i"))
-                        || !(parts[3].isEmpty() || parts[3].startsWith("="))) {
+                String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+                int crcAt = raw.lastIndexOf('\0');
+                String[] parts = raw.substring(0, Math.max(crcAt, 0)).split("\0", -1);
+                if (crcAt < 0 || !raw.substring(crcAt + 1).equals(crc(raw.substring(0, crcAt))) || parts.length != 6 || !parts[0].equals("v2")
+                        || !(parts[2].equals("x") || parts[2].equals("i")) || !(parts[3].isEmpty() || parts[3].startsWith("="))) {
                     throw new IllegalArgumentException("not a page token");
                 }
-                return new PageToken(parts[1], parts[2].equals("x"), parts[3].isEmpty() ? null : parts[3].substring(1),
+                return new PageToken(unescape(parts[1]), parts[2].equals("x"), parts[3].isEmpty() ? null : unescape(parts[3].substring(1)),
                         Instant.ofEpochMilli(Long.parseLong(parts[4])), Instant.ofEpochMilli(Long.parseLong(parts[5])));
             } catch (IllegalArgumentException e) {
                 throw QueryException.badParameter("page", "'page' must be the 'next' token of a previous answer, unchanged", null);
             }
+        }
+
+        private static String escape(String s) {
+            return s.replace("%", "%25").replace("\0", "%00");
+        }
+
+        private static String unescape(String s) {
+            StringBuilder out = new StringBuilder(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c != '%') {
+                    out.append(c);
+                } else if (s.startsWith("%25", i) || s.startsWith("%00", i)) {
+                    out.append(s.charAt(i + 2) == '5' ? '%' : '\0');
+                    i += 2;
+                } else {
+                    throw new IllegalArgumentException("bad escape in a page token");
+                }
+            }
+            return out.toString();
+        }
+
+        private static String crc(String s) {
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(s.getBytes(StandardCharsets.UTF_8));
+            return Long.toHexString(crc.getValue());
         }
     }
 }

@@ -24,6 +24,16 @@ public class RouterErrors {
         return errors.methodNotAllowed(request);
     }
 
+    @Error(global = true, status = HttpStatus.REQUEST_ENTITY_TOO_LARGE)
+    public HttpResponse<String> tooLarge(HttpRequest<?> request) {
+        return errors.tooLarge(request);
+    }
+
+    @Error(global = true, status = HttpStatus.BAD_REQUEST)
+    public HttpResponse<String> undecodable(HttpRequest<?> request) {
+        return errors.undecodable(request);
+    }
+
     @Error(global = true, exception = Throwable.class)
     public HttpResponse<String> unexpected(HttpRequest<?> request, Throwable e) {
         return errors.unexpected(request, e);
