@@ -1,6 +1,5 @@
 package io.datamesh.runtime;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

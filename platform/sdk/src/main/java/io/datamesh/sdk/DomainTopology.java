@@ -18,9 +18,7 @@ import io.datamesh.sdk.ingest.IngestProcessor;
 import io.datamesh.sdk.ingest.VerifyProcessor;
 import io.datamesh.sdk.ingest.ViewWriter;
 import io.datamesh.sdk.dlq.Faults;
-import io.datamesh.sdk.dlq.PoisonRecordException;
 import io.datamesh.sdk.dlq.ReasonClass;
-import io.datamesh.sdk.dlq.Stage;
 import io.datamesh.sdk.record.SourceOrder;
 import io.datamesh.sdk.record.ProductRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -187,14 +185,8 @@ public final class DomainTopology {
     private static <T> T teamCode(String aggregate, String function, java.util.function.Supplier<T> call) {
         try {
             return call.get();
-        } catch (PoisonRecordException e) {
-            throw e;
         } catch (RuntimeException e) {
-            if (Faults.notTheRecords(e)) {
-                throw e;
-            }
-            throw new PoisonRecordException(Stage.MAP, ReasonClass.AGGREGATION_FAILED, "aggregate " + aggregate + ": the " + function
-                    + " function failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw Faults.teamCodeFailed(ReasonClass.AGGREGATION_FAILED, "aggregate " + aggregate + ": the " + function + " function", e);
         }
     }
 }

@@ -12,7 +12,6 @@ import java.util.Properties;
 import io.datamesh.bitemporal.BitemporalView;
 import io.datamesh.bitemporal.HistoryOrder;
 import io.datamesh.bitemporal.Operation;
-import io.datamesh.bitemporal.Version;
 import io.datamesh.bitemporal.aggregate.BitemporalAggregates;
 import io.datamesh.sdk.dlq.DeadLetterHandler;
 import io.datamesh.sdk.dlq.DeadLetters;

@@ -1,6 +1,5 @@
 package io.datamesh.bitemporal.aggregate;
 
-import java.util.Map;
 
 import io.datamesh.bitemporal.BitemporalStores;
 import io.datamesh.bitemporal.Version;
@@ -9,7 +8,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Adds a bitemporal aggregate to a topology: stage one keeps each entity's versions and turns a new

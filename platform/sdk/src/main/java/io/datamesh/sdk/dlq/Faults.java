@@ -43,4 +43,20 @@ public final class Faults {
         }
         return false;
     }
+
+    /**
+     * What to throw when the team's code ({@code what}: its mapping, derivation, an aggregate's function)
+     * threw {@code e}: the same exception when it is not the record's fault, else a poison record at the
+     * stage {@code map} whose reason starts with {@code what}.
+     */
+    public static RuntimeException teamCodeFailed(ReasonClass reasonClass, String what, Exception e) {
+        if (e instanceof PoisonRecordException p) {
+            return p;
+        }
+        if (e instanceof RuntimeException r && notTheRecords(r)) {
+            return r;
+        }
+        return new PoisonRecordException(Stage.MAP, reasonClass,
+                what + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    }
 }

@@ -8,9 +8,7 @@ import io.datamesh.bitemporal.aggregate.BucketKey;
 import io.datamesh.bitemporal.aggregate.Publication;
 import io.datamesh.sdk.ProductMetrics;
 import io.datamesh.sdk.dlq.Faults;
-import io.datamesh.sdk.dlq.PoisonRecordException;
 import io.datamesh.sdk.dlq.ReasonClass;
-import io.datamesh.sdk.dlq.Stage;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
@@ -67,11 +65,7 @@ public final class AggregatePublisher<A, Q> implements Processor<String, Publica
         try {
             payload = toPayload.apply(bucket, v.value());
         } catch (RuntimeException e) {
-            if (Faults.notTheRecords(e)) {
-                throw e;
-            }
-            throw new PoisonRecordException(Stage.MAP, ReasonClass.AGGREGATION_FAILED, "the payload of bucket " + key + " recorded at "
-                    + v.recordedAt() + " could not be made: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw Faults.teamCodeFailed(ReasonClass.AGGREGATION_FAILED, "the payload of bucket " + key + " recorded at " + v.recordedAt(), e);
         }
         SourcePosition position = SourcePosition.kafka(p.stream(), p.partition(), p.sequence());
         ProductRecord<Q> out = new ProductRecord<>(key, v.validFrom(), v.recordedAt(), v.operation(), position,

@@ -18,7 +18,6 @@ import io.datamesh.sdk.ProductMetrics;
 import io.datamesh.sdk.dlq.Faults;
 import io.datamesh.sdk.dlq.PoisonRecordException;
 import io.datamesh.sdk.dlq.ReasonClass;
-import io.datamesh.sdk.dlq.Stage;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
@@ -156,14 +155,8 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
         CheckedEmitter<Q> emitter = new CheckedEmitter<>("derivation");
         try {
             derivation.derive(input, past, emitter);
-        } catch (PoisonRecordException e) {
-            throw e;
         } catch (Exception e) {
-            if (e instanceof RuntimeException r && Faults.notTheRecords(r)) {
-                throw r;
-            }
-            throw new PoisonRecordException(Stage.MAP, ReasonClass.DERIVATION_FAILED,
-                    "derivation failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw Faults.teamCodeFailed(ReasonClass.DERIVATION_FAILED, "derivation", e);
         }
         List<Output> out = new ArrayList<>();
         for (CheckedEmitter.Emitted<Q> e : emitter.emitted()) {

@@ -137,14 +137,8 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
             CheckedEmitter<P> emitter = new CheckedEmitter<>("mapping");
             try {
                 mapping.map(new RawRecord<>(record.key(), value, recordedAt, position, record.headers()), emitter);
-            } catch (PoisonRecordException e) {
-                throw e;
             } catch (Exception e) {
-                if (e instanceof RuntimeException r && Faults.notTheRecords(r)) {
-                    throw r;
-                }
-                throw new PoisonRecordException(Stage.MAP, ReasonClass.MAPPING_FAILED,
-                        "mapping failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+                throw Faults.teamCodeFailed(ReasonClass.MAPPING_FAILED, "mapping", e);
             }
             out = new ArrayList<>(emitter.emitted().size());
             keys = new ArrayList<>(emitter.emitted().size());
