@@ -17,14 +17,14 @@ import java.util.stream.Stream;
 
 import io.datamesh.schemas.orders.OrderLine;
 import io.datamesh.schemas.orders.OrderLineRecord;
-import io.datamesh.sdk.ChangeEvent;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.DomainTopology;
 import io.datamesh.sdk.StreamsDefaults;
 import io.datamesh.sdk.dlq.DeadLetterHandler;
-import io.datamesh.sdk.record.SourceHeaders;
-import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.sources.ChangeEvent;
+import io.datamesh.sources.SourceHeaders;
+import io.datamesh.sources.SourcePosition;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;

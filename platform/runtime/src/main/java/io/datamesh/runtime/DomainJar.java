@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class DomainJar implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DomainJar.class);
-    private static final List<String> PLATFORM_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "io.datamesh.sdk.",
+    private static final List<String> PLATFORM_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "io.datamesh.sdk.", "io.datamesh.sources.",
             "io.datamesh.bitemporal.", "io.datamesh.serde.", "io.datamesh.topics.", "io.datamesh.schema.", "io.datamesh.schemas.",
             "org.apache.kafka.", "org.apache.avro.", "com.fasterxml.jackson.", "org.slf4j.");
 

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
@@ -24,9 +23,9 @@ import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.DomainManifest;
-import io.datamesh.sdk.record.SourceHeaders;
-import io.datamesh.sdk.record.SourcePosition;
 import io.datamesh.serde.InMemorySchemaRegistryClient;
+import io.datamesh.sources.SourceHeaders;
+import io.datamesh.sources.SourcePosition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

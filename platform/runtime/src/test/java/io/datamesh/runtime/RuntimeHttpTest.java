@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
 import io.datamesh.sdk.ShopDomain;
-import io.datamesh.sdk.record.SourceHeaders;
-import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.sources.SourceHeaders;
+import io.datamesh.sources.SourcePosition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;

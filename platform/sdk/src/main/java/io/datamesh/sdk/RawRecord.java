@@ -2,7 +2,7 @@ package io.datamesh.sdk;
 
 import java.time.Instant;
 
-import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.sources.SourcePosition;
 import org.apache.kafka.common.header.Headers;
 
 /**

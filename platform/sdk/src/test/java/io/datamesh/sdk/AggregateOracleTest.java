@@ -28,8 +28,8 @@ import io.datamesh.bitemporal.aggregate.BucketValue;
 import io.datamesh.bitemporal.aggregate.TimeBucket;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sdk.record.SourcePosition;
 import io.datamesh.sdk.testing.DomainTestDriver;
+import io.datamesh.sources.SourcePosition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 

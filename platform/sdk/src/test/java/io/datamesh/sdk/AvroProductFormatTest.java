@@ -12,8 +12,8 @@ import io.datamesh.sdk.record.AvroProductFormat;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductHead;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sdk.record.SourcePosition;
 import io.datamesh.serde.InMemorySchemaRegistryClient;
+import io.datamesh.sources.SourcePosition;
 import org.junit.jupiter.api.Test;
 
 class AvroProductFormatTest {

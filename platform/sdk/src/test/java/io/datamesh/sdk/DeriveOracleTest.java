@@ -19,8 +19,8 @@ import io.datamesh.bitemporal.Operation;
 import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sdk.record.SourcePosition;
 import io.datamesh.sdk.testing.DomainTestDriver;
+import io.datamesh.sources.SourcePosition;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -11,7 +11,7 @@ import java.time.Instant;
 import io.datamesh.bitemporal.Operation;
 import io.datamesh.sdk.record.ProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.sources.SourcePosition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -42,7 +42,7 @@ public final class StringProductFormat implements ProductFormat<String> {
             out.writeLong(r.validFrom().toEpochMilli());
             out.writeLong(r.recordedAt().toEpochMilli());
             out.writeByte(r.operation().code());
-            out.writeUTF(io.datamesh.sdk.record.SourceHeaders.encode(r.source()));
+            out.writeUTF(io.datamesh.sources.SourceHeaders.encode(r.source()));
             out.write(r.contentHash());
             out.writeBoolean(r.payload() != null);
             if (r.payload() != null) {
@@ -61,7 +61,7 @@ public final class StringProductFormat implements ProductFormat<String> {
             Instant valid = Instant.ofEpochMilli(in.readLong());
             Instant recorded = Instant.ofEpochMilli(in.readLong());
             Operation op = Operation.ofCode(in.readByte());
-            SourcePosition source = io.datamesh.sdk.record.SourceHeaders.decode(in.readUTF());
+            SourcePosition source = io.datamesh.sources.SourceHeaders.decode(in.readUTF());
             byte[] hash = in.readNBytes(32);
             String payload = in.readBoolean() ? in.readUTF() : null;
             return new ProductRecord<>(key, valid, recorded, op, source, hash, payload);

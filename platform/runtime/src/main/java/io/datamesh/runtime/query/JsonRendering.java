@@ -12,7 +12,7 @@ import java.util.Map;
 
 import io.datamesh.bitemporal.Version;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.sources.SourcePosition;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericFixed;

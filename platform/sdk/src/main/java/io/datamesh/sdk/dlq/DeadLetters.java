@@ -3,8 +3,8 @@ package io.datamesh.sdk.dlq;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-import io.datamesh.sdk.record.SourceHeaders;
-import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.sources.SourceHeaders;
+import io.datamesh.sources.SourcePosition;
 import io.datamesh.topics.TopicName;
 import io.datamesh.topics.TopicNames;
 import org.apache.kafka.clients.producer.ProducerRecord;

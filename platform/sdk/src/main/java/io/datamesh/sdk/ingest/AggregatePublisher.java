@@ -12,7 +12,7 @@ import io.datamesh.sdk.dlq.ReasonClass;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.sources.SourcePosition;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

@@ -4,8 +4,8 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import io.datamesh.bitemporal.BitemporalKey;
@@ -21,7 +21,7 @@ import io.datamesh.sdk.dlq.ReasonClass;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sdk.record.SourceOrder;
+import io.datamesh.sources.SourceOrder;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;

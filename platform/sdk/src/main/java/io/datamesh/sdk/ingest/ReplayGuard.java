@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.datamesh.sdk.record.SourceHeaders;
-import io.datamesh.sdk.record.SourcePosition;
+import io.datamesh.sources.SourceHeaders;
+import io.datamesh.sources.SourcePosition;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;

@@ -19,6 +19,7 @@ import io.datamesh.serde.MeshAvroSerde;
 import io.datamesh.serde.MeshAvroSerializer;
 import io.datamesh.serde.SchemaRegistryClient;
 import io.datamesh.serde.WireFormat;
+import io.datamesh.sources.SourcePosition;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.serialization.Serde;

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import io.datamesh.bitemporal.Operation;
+import io.datamesh.sources.SourcePosition;
 
 /**
  * A public product record: DESIGN's envelope around the product's own payload.

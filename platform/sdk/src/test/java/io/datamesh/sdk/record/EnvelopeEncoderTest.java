@@ -17,6 +17,7 @@ import io.datamesh.schemas.orders.OrderRecord;
 import io.datamesh.schemas.orders.OrderStatus;
 import io.datamesh.serde.AvroCanonical;
 import io.datamesh.serde.InMemorySchemaRegistryClient;
+import io.datamesh.sources.SourcePosition;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;

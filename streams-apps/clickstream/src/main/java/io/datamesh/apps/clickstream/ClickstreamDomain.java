@@ -13,10 +13,10 @@ import io.datamesh.schemas.clickstream.PageView;
 import io.datamesh.schemas.clickstream.Session;
 import io.datamesh.schemas.clickstream.SessionRecord;
 import io.datamesh.sdk.Domain;
-import io.datamesh.sdk.Instants;
 import io.datamesh.sdk.DomainDefinition;
-import io.datamesh.sdk.JsonSerde;
 import io.datamesh.sdk.record.ProductRecord;
+import io.datamesh.sources.Instants;
+import io.datamesh.sources.JsonSerde;
 
 /**
  * The clickstream domain: clicks from the web site and apps (the collector's JSON) become

@@ -9,9 +9,9 @@ import java.util.Locale;
 import io.datamesh.schemas.inventory.WriteOff;
 import io.datamesh.schemas.inventory.WriteOffReason;
 import io.datamesh.schemas.inventory.WriteOffRecord;
-import io.datamesh.sdk.ChangeEvent;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
+import io.datamesh.sources.ChangeEvent;
 
 /**
  * The inventory domain: stock written off in the pizzerias (table {@code write_offs}, captured by

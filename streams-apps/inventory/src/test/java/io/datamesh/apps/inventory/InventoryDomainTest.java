@@ -7,10 +7,10 @@ import java.time.Instant;
 
 import io.datamesh.schemas.inventory.WriteOff;
 import io.datamesh.schemas.inventory.WriteOffReason;
-import io.datamesh.sdk.ChangeEvent;
 import io.datamesh.sdk.dlq.DeadLetters;
-import io.datamesh.sdk.record.SourcePosition;
 import io.datamesh.sdk.testing.DomainTestDriver;
+import io.datamesh.sources.ChangeEvent;
+import io.datamesh.sources.SourcePosition;
 import org.junit.jupiter.api.Test;
 
 class InventoryDomainTest {

@@ -14,10 +14,10 @@ import io.datamesh.schemas.kitchen.PizzaEvent;
 import io.datamesh.schemas.kitchen.PizzaEventRecord;
 import io.datamesh.schemas.kitchen.PizzaStage;
 import io.datamesh.sdk.Domain;
-import io.datamesh.sdk.Instants;
 import io.datamesh.sdk.DomainDefinition;
-import io.datamesh.sdk.JsonSerde;
 import io.datamesh.sdk.record.ProductRecord;
+import io.datamesh.sources.Instants;
+import io.datamesh.sources.JsonSerde;
 
 /**
  * The kitchen domain: a pizza's life on the service bus (ordered, cooking started, baked, on the

@@ -9,9 +9,9 @@ import io.datamesh.schemas.orders.OrderLine;
 import io.datamesh.schemas.orders.OrderLineRecord;
 import io.datamesh.schemas.orders.OrderRecord;
 import io.datamesh.schemas.orders.OrderStatus;
-import io.datamesh.sdk.ChangeEvent;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
+import io.datamesh.sources.ChangeEvent;
 
 /**
  * The orders domain: the orders database's change events (Debezium, tables {@code orders} and

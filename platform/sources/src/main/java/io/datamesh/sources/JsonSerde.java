@@ -1,4 +1,4 @@
-package io.datamesh.sdk;
+package io.datamesh.sources;
 
 import java.io.IOException;
 

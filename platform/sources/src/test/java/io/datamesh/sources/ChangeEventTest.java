@@ -1,4 +1,4 @@
-package io.datamesh.sdk;
+package io.datamesh.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.datamesh.sdk.record;
+package io.datamesh.sources;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
