@@ -11,5 +11,11 @@ public enum TopicKind {
     /** Changelog of a view's state store; compacted. */
     CHANGELOG,
     /** Repartition topic of a Kafka Streams application; managed by Kafka Streams. */
-    REPARTITION
+    REPARTITION,
+    /** Where a domain's CDC capture keeps its offsets (binlog positions); compacted, one partition. */
+    CDC_OFFSETS,
+    /** A domain's CDC capture's database schema history; kept forever, never compacted, one partition (Debezium's requirement). */
+    CDC_SCHEMA_HISTORY,
+    /** Signals to a domain's CDC capture (e.g. an incremental snapshot of a table); short-lived, one partition. */
+    CDC_SIGNALS
 }

@@ -4,7 +4,7 @@ package io.datamesh.topics;
  * A topic name that follows DESIGN's conventions. Obtain one from {@link TopicNames#parse(String)}
  * or from the factory methods there; the record constructors check their parts too.
  */
-public sealed interface TopicName permits TopicName.Raw, TopicName.Product, TopicName.DeadLetters, TopicName.Internal {
+public sealed interface TopicName permits TopicName.Raw, TopicName.Product, TopicName.DeadLetters, TopicName.Internal, TopicName.Cdc {
 
     /** The domain that owns the topic (the first segment). */
     String domain();
@@ -103,6 +103,36 @@ public sealed interface TopicName permits TopicName.Raw, TopicName.Product, Topi
 
         private static String suffix(TopicKind kind) {
             return kind == TopicKind.REPARTITION ? "-repartition" : "-changelog";
+        }
+    }
+
+    /**
+     * {@code <domain>.cdc.<what>}: the state of a domain's CDC capture, private to its sources:
+     * {@code offsets}, {@code schema-history} or {@code signals}.
+     */
+    record Cdc(String domain, String what) implements TopicName {
+        /** The three topics a capture keeps. */
+        public static final java.util.List<String> WHATS = java.util.List.of("offsets", "schema-history", "signals");
+
+        public Cdc {
+            NamingRule.DOMAIN.check(domain, domain + ".cdc." + what);
+            if (!WHATS.contains(what)) {
+                throw new InvalidTopicNameException(domain + ".cdc." + what, NamingRule.KIND, what);
+            }
+        }
+
+        @Override
+        public String value() {
+            return domain + ".cdc." + what;
+        }
+
+        @Override
+        public TopicKind kind() {
+            return switch (what) {
+                case "offsets" -> TopicKind.CDC_OFFSETS;
+                case "schema-history" -> TopicKind.CDC_SCHEMA_HISTORY;
+                default -> TopicKind.CDC_SIGNALS;
+            };
         }
     }
 }

@@ -38,6 +38,21 @@ public final class TopicNames {
         return new TopicName.Internal(domain, app + "-" + store, TopicKind.CHANGELOG);
     }
 
+    /** {@code <domain>.cdc.offsets}: the binlog positions the domain's CDC capture has delivered. */
+    public static TopicName.Cdc cdcOffsets(String domain) {
+        return new TopicName.Cdc(domain, "offsets");
+    }
+
+    /** {@code <domain>.cdc.schema-history}: the DDL history of the domain's captured database. */
+    public static TopicName.Cdc cdcSchemaHistory(String domain) {
+        return new TopicName.Cdc(domain, "schema-history");
+    }
+
+    /** {@code <domain>.cdc.signals}: signals to the domain's CDC capture, e.g. an incremental snapshot. */
+    public static TopicName.Cdc cdcSignals(String domain) {
+        return new TopicName.Cdc(domain, "signals");
+    }
+
     /** The Kafka Streams application id of a domain's app: {@code <domain>.<app>}. */
     public static String applicationId(String domain, String app) {
         String id = domain + "." + app;
@@ -61,6 +76,9 @@ public final class TopicNames {
         String[] parts = topic.split("\\.", -1);
         if (parts.length == 2 && parts[1].equals("dlq")) {
             return new TopicName.DeadLetters(parts[0]);
+        }
+        if (parts.length == 3 && parts[1].equals("cdc")) {
+            return new TopicName.Cdc(parts[0], parts[2]);
         }
         if (parts.length >= 2 && (parts[1].equals("raw") || parts[1].equals("product"))) {
             NamingRule.DOMAIN.check(parts[0], topic);

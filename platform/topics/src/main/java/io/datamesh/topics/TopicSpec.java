@@ -34,12 +34,18 @@ public record TopicSpec(TopicName name, int partitions, short replicationFactor,
                     "min.insync.replicas", minIsr);
             case CHANGELOG -> Map.of("cleanup.policy", "compact", "min.insync.replicas", minIsr);
             case REPARTITION -> Map.of("cleanup.policy", "delete", "min.insync.replicas", minIsr);
+            case CDC_OFFSETS -> Map.of("cleanup.policy", "compact", "min.insync.replicas", minIsr);
+            // Debezium reads the whole history at start: it must never expire nor be compacted.
+            case CDC_SCHEMA_HISTORY -> Map.of("cleanup.policy", "delete", "retention.ms", "-1", "retention.bytes", "-1",
+                    "min.insync.replicas", minIsr);
+            case CDC_SIGNALS -> Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(settings.rawRetentionMs()),
+                    "min.insync.replicas", minIsr);
         };
         return new TopicSpec(name, partitions, settings.replicationFactor(), configs);
     }
 
-    /** The spec with the platform's default partition count. */
+    /** The spec with the platform's default partition count (one partition for a CDC capture's state). */
     public static TopicSpec of(TopicName name, TopicSettings settings) {
-        return of(name, settings.partitions(), settings);
+        return of(name, name instanceof TopicName.Cdc ? 1 : settings.partitions(), settings);
     }
 }

@@ -30,11 +30,24 @@ class TopicNamesTest {
         assertThat(TopicNames.deadLetters("kitchen").value()).isEqualTo("kitchen.dlq");
         assertThat(TopicNames.changelog("orders", "views", "orders-by-id").value()).isEqualTo("orders.views-orders-by-id-changelog");
         assertThat(TopicNames.applicationId("orders", "order-views")).isEqualTo("orders.order-views");
+        assertThat(TopicNames.cdcOffsets("orders").value()).isEqualTo("orders.cdc.offsets");
+        assertThat(TopicNames.cdcSchemaHistory("orders").kind()).isEqualTo(TopicKind.CDC_SCHEMA_HISTORY);
+        assertThat(TopicNames.parse("orders.cdc.signals")).isEqualTo(TopicNames.cdcSignals("orders"));
+    }
+
+    @Test
+    void aCaptureKeepsItsOffsetsCompactedAndItsSchemaHistoryForeverInOnePartition() {
+        TopicSettings settings = TopicSettings.from(java.util.Map.of());
+        assertThat(TopicSpec.of(TopicNames.cdcOffsets("orders"), settings).configs()).containsEntry("cleanup.policy", "compact");
+        TopicSpec history = TopicSpec.of(TopicNames.cdcSchemaHistory("orders"), settings);
+        assertThat(history.partitions()).isEqualTo(1);
+        assertThat(history.configs()).containsEntry("cleanup.policy", "delete").containsEntry("retention.ms", "-1")
+                .containsEntry("retention.bytes", "-1");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"orders.raw.orders", "a.raw.b", "k2.raw.x9", "orders.product.orders.v1", "sales.dlq",
-            "clickstream.product.sessions.v3", "orders.app-store-changelog"})
+            "clickstream.product.sessions.v3", "orders.app-store-changelog", "orders.cdc.offsets", "orders.cdc.schema-history"})
     void goodNamesAreAcceptedAndRoundTrip(String topic) {
         assertThat(TopicNames.isValid(topic)).isTrue();
         assertThat(TopicNames.parse(topic).value()).isEqualTo(topic);
@@ -60,6 +73,7 @@ class TopicNamesTest {
             "orders.private.orders        | kind",
             "orders.products.lines.v1     | kind",
             "orders.raw.orders.v1         | kind",
+            "orders.cdc.positions         | kind",
             "orders                       | shape",
             "orders.raw.a.b.c             | shape",
             "'' | shape",
