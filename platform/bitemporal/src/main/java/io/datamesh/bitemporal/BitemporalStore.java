@@ -48,6 +48,13 @@ public final class BitemporalStore<V> extends BitemporalView<V> {
         return previous == null;
     }
 
+    /** The version stored with these coordinates and {@code tiebreak}, if any. */
+    public java.util.Optional<Version<V>> at(String entity, Instant validFrom, Instant recordedAt, byte[] tiebreak) {
+        Bytes key = BitemporalKey.encode(entity, validFrom.toEpochMilli(), recordedAt.toEpochMilli(), tiebreak);
+        byte[] value = store.get(key);
+        return value == null ? java.util.Optional.empty() : java.util.Optional.of(codec.decode(key, value));
+    }
+
     /** Whether the version with these coordinates and {@code tiebreak} is stored. */
     public boolean contains(String entity, Instant validFrom, Instant recordedAt, byte[] tiebreak) {
         return store.get(BitemporalKey.encode(entity, validFrom.toEpochMilli(), recordedAt.toEpochMilli(), tiebreak)) != null;
@@ -74,5 +81,14 @@ public final class BitemporalStore<V> extends BitemporalView<V> {
      */
     public void write(String entity, long validFrom, long recordedAt, Operation operation, byte[] serialized) {
         store.put(new BitemporalKey(entity, validFrom, recordedAt).encode(), VersionCodec.encodeValue(operation, serialized));
+    }
+
+    /**
+     * The same with a tie-break: versions with equal times stay apart, and a lookup returns the one with
+     * the greatest tie-break ({@link BitemporalKey#encode(String, long, long, byte[])}; its first byte must
+     * not be 0xFF).
+     */
+    public void write(String entity, long validFrom, long recordedAt, byte[] tiebreak, Operation operation, byte[] serialized) {
+        store.put(BitemporalKey.encode(entity, validFrom, recordedAt, tiebreak), VersionCodec.encodeValue(operation, serialized));
     }
 }

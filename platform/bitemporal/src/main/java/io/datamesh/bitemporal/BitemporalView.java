@@ -44,6 +44,13 @@ public class BitemporalView<V> {
     /** The latest time a store key holds: {@code Long.MAX_VALUE} epoch ms, in the year +292278994. */
     public static final Instant LAST = Instant.ofEpochMilli(Long.MAX_VALUE);
 
+    /**
+     * Appended to a key's times: above every tie-break a store appends there ({@link BitemporalKey#encode(String, long,
+     * long, byte[])}), whose first byte is never 0xFF. Of versions with equal times, a lookup returns the one
+     * with the greatest tie-break.
+     */
+    static final byte[] ABOVE_TIEBREAKS = {(byte) 0xFF};
+
     private final ReadOnlyKeyValueStore<Bytes, byte[]> store;
     final VersionCodec<V> codec;
 
@@ -71,7 +78,7 @@ public class BitemporalView<V> {
         long valid = floorMillis(validAt);
         long known = floorMillis(knownAt);
         Bytes low = BitemporalKey.first(entity);
-        Bytes high = new BitemporalKey(entity, valid, known).encode();
+        Bytes high = BitemporalKey.encode(entity, valid, known, ABOVE_TIEBREAKS);
         while (true) {
             try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(low, high)) {
                 if (!it.hasNext()) {
@@ -83,7 +90,7 @@ public class BitemporalView<V> {
                     return Optional.of(codec.decode(kv.key, kv.value));
                 }
                 // The top of an older valid-time group was recorded after knownAt: jump to its part known by then.
-                high = new BitemporalKey(entity, k.validFrom(), known).encode();
+                high = BitemporalKey.encode(entity, k.validFrom(), known, ABOVE_TIEBREAKS);
             }
         }
     }
@@ -140,7 +147,7 @@ public class BitemporalView<V> {
             first = after + 1;
         }
         try (KeyValueIterator<Bytes, byte[]> it = store.range(new BitemporalKey(entity, valid, first).encode(),
-                new BitemporalKey(entity, valid, Long.MAX_VALUE).encode())) {
+                BitemporalKey.encode(entity, valid, Long.MAX_VALUE, ABOVE_TIEBREAKS))) {
             it.forEachRemaining(kv -> versions.add(codec.decode(kv.key, kv.value)));
         }
         return versions;

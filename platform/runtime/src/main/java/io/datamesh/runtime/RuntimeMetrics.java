@@ -41,6 +41,10 @@ final class RuntimeMetrics {
                     .tag("domain", domain.name()).tag("product", topic)
                     .description("Raw records dropped because their source position was published (or dead-lettered) already")
                     .register(registry);
+            FunctionCounter.builder("mesh.source.streams.started", products, m -> m.streamsStartedCount(topic))
+                    .tag("domain", domain.name()).tag("product", topic)
+                    .description("Ordered source streams seen for the first time: a new source, a capture's new epoch after a reset,"
+                            + " a snapshot run, a Kafka partition").register(registry);
             Gauge.builder("mesh.product.freshness", status, s -> s.freshness(topic).map(d -> d.toMillis() / 1000.0).orElse(Double.NaN))
                     .tag("domain", domain.name()).tag("product", topic).baseUnit("seconds")
                     .description("Now minus the newest recordedAt published").register(registry);

@@ -20,7 +20,7 @@ import io.datamesh.sdk.ingest.RegroupProcessor;
 import io.datamesh.sdk.ingest.VerifyProcessor;
 import io.datamesh.sdk.ingest.ViewWriter;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sources.SourceOrder;
+import io.datamesh.sdk.record.TieBreak;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -173,7 +173,7 @@ public final class DomainTopology {
                 v -> teamCode(a.name(), "bucket time", () -> a.bucketTime().apply(v.value())),
                 r -> teamCode(a.name(), "contribution", () -> a.contribution().apply(r.payload())),
                 a.bucket(), a.aggregation(),
-                v -> SourceOrder.of(v.value().source()));
+                v -> TieBreak.of(v.operation(), v.value().source()));
         String productTopic = a.published().topic().value();
         BitemporalAggregates.aggregate(builder, versions(a.of()), definition)
                 .process(() -> new AggregatePublisher<>(a.published().format(), a.toPayload(), productTopic, maxRecordBytes),

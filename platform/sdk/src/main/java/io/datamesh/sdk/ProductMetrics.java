@@ -23,6 +23,7 @@ public final class ProductMetrics {
     private final Map<String, LongAdder> consumed = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> replaysDropped = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> tombstones = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> streamsStarted = new ConcurrentHashMap<>();
 
     /** The instance in a processor's app configs, or a private one when run without a runtime. */
     public static ProductMetrics from(Map<String, Object> appConfigs) {
@@ -64,6 +65,16 @@ public final class ProductMetrics {
     /** The count of raw records without a value (e.g. Debezium's tombstone after a delete) skipped on an input topic. */
     public LongAdder tombstones(String inputTopic) {
         return tombstones.computeIfAbsent(inputTopic, t -> new LongAdder());
+    }
+
+    /** The count of ordered source streams a product saw start (a new source, a capture's new epoch, a snapshot run). */
+    public LongAdder streamsStarted(String productTopic) {
+        return streamsStarted.computeIfAbsent(productTopic, t -> new LongAdder());
+    }
+
+    public long streamsStartedCount(String productTopic) {
+        LongAdder a = streamsStarted.get(productTopic);
+        return a == null ? 0 : a.sum();
     }
 
     public long replaysDroppedCount(String productTopic) {

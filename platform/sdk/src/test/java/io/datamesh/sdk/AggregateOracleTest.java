@@ -74,18 +74,22 @@ class AggregateOracleTest {
         }
     }
 
-    /** One version of a line: its times, its source position (identity and order), and its payload (null: a delete). */
-    record LineVersion(String line, Instant validFrom, Instant recordedAt, SourcePosition position, String payload) {
+    /**
+     * One version of a line: its times, its source position (identity and order), its payload (null: a
+     * delete), and whether it is a correction (which supersedes what has its times).
+     */
+    record LineVersion(String line, Instant validFrom, Instant recordedAt, SourcePosition position, String payload, boolean correction) {
 
         ProductRecord<String> record() {
-            Operation op = payload == null ? Operation.DELETE : Operation.UPSERT;
+            Operation op = payload == null ? Operation.DELETE : correction ? Operation.CORRECTION : Operation.UPSERT;
             return new ProductRecord<>(line, validFrom, recordedAt, op, position, ContentHash.of(StringProductFormat.INSTANCE, payload),
                     payload);
         }
 
-        /** The model's order of a line's versions: validFrom, recordedAt, then the source's order (partition, offset). */
+        /** The model's order of a line's versions: validFrom, recordedAt, a correction last, then the source's order (partition, offset). */
         static final Comparator<LineVersion> ORDER = Comparator.comparing(LineVersion::validFrom)
                 .thenComparing(LineVersion::recordedAt)
+                .thenComparing(LineVersion::correction)
                 .thenComparing((LineVersion v) -> v.position().segment())
                 .thenComparingLong(v -> v.position().offset());
     }
@@ -186,7 +190,10 @@ class AggregateOracleTest {
                 String payload = random.nextInt(6) == 0 ? null
                         : "abc".charAt(random.nextInt(3)) + "|" + (1 + random.nextInt(5)) + "|" + placedAt + "|" + (random.nextInt(5) == 0);
                 SourcePosition position = SourcePosition.kafka("shop.raw.lines", random.nextInt(2), offset++);
-                out.add(new LineVersion(line, validFrom, recordedAt, position, payload));
+                // One correction per line and times at most: two would be ordered by arrival, which is random here.
+                boolean correction = payload != null && random.nextInt(6) == 0 && out.stream().noneMatch(v -> v.correction()
+                        && v.line().equals(line) && v.validFrom().equals(validFrom) && v.recordedAt().equals(recordedAt));
+                out.add(new LineVersion(line, validFrom, recordedAt, position, payload, correction));
             }
         }
         return out;

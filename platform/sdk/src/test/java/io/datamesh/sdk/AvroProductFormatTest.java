@@ -78,13 +78,16 @@ class AvroProductFormatTest {
                 new ProductRecord<>("o1#1", Instant.parse("2018-07-08T10:00:00Z"), Instant.parse("2018-07-09T00:00:00Z"),
                         Operation.CORRECTION, SourcePosition.kafka("raw", 0, 8), forged, line),
                 new ProductRecord<OrderLine>("o1#1", Instant.parse("2018-07-10T00:00:00Z"), Instant.parse("2018-07-10T00:00:00Z"),
-                        Operation.DELETE, SourcePosition.bus("q", "m1"), ContentHash.of(format, null), null))) {
+                        Operation.DELETE, SourcePosition.bus("q", "m1"), ContentHash.of(format, null), null),
+                new ProductRecord<>("o1#1", Instant.parse("2018-07-08T10:00:00Z"), Instant.parse("2018-07-08T10:00:01Z"),
+                        Operation.UPSERT, SourcePosition.cdc("orders-db", "mariadb-bin.000003", 4242, 2, "0-1-77"),
+                        ContentHash.of(format, line), line))) {
             byte[] bytes = serde.serializer().serialize(topic, record);
 
             ProductHead head = format.head(topic, bytes);
 
             assertThat(head).isEqualTo(new ProductHead(record.key(), record.validFrom().toEpochMilli(), record.recordedAt().toEpochMilli(),
-                    record.operation(), record.contentHash() != forged));
+                    record.operation(), record.source(), record.contentHash() != forged));
         }
     }
 }

@@ -201,6 +201,22 @@ class ShopDomainTopologyTest {
     }
 
     @Test
+    void twoChangesOfARowInOneSecondAreBothKeptAndTheLaterOneHolds() {
+        // A binlog event's timestamp has one-second resolution: both changes share recordedAt and validFrom.
+        SourcePosition first = SourcePosition.cdc("db-1", "mariadb-bin.000009", 700, 0, "0-1-41");
+        SourcePosition second = SourcePosition.cdc("db-1", "mariadb-bin.000009", 980, 0, "0-1-42");
+        send("o1", "o1|42|2|" + JUL_08 + "|PLACED", JUL_08, first);
+        send("o1", "o1|42|3|" + JUL_08 + "|PLACED", JUL_08, second);
+        send("o1", "o1|42|2|" + JUL_08 + "|PLACED", JUL_08, first); // and the connector sends the first again
+
+        assertThat(view().history("o1", HistoryOrder.VALID)).extracting(v -> v.value().source())
+                .as("both versions, in source order").containsExactly(first, second);
+        assertThat(view().asOf("o1", NOW, NOW)).get().extracting(v -> v.value().payload()).isEqualTo("42|3|" + JUL_08 + "|PLACED");
+        driver.advanceWallClockTime(BitemporalAggregates.PUBLISH_INTERVAL);
+        assertThat(sold.readValuesToList()).extracting(ProductRecord::payload).containsExactly("42|2018-07-08|3");
+    }
+
+    @Test
     void everyProcessorStoreAndTopicHasAStableDeclaredName() {
         Topology topology = DomainTopology.build(domain);
         String description = topology.describe().toString();

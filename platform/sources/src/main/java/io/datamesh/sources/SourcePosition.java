@@ -6,9 +6,17 @@ import java.util.Objects;
  * Where a record came from in its source: the identity that makes replays idempotent.
  *
  * <ul>
- *   <li>{@link Kind#CDC}: {@code source} = database server, {@code segment} = binlog file,
- *       {@code offset} = position in it, {@code row} = row within the event, {@code id} = GTID if any.
- *       Ordered: a later change has a greater (segment, offset, row).</li>
+ *   <li>{@link Kind#CDC}: {@code source} = the capture's name of the database server, {@code segment}
+ *       = binlog file, {@code offset} = position in it, {@code row} = row within the event, {@code id}
+ *       = GTID if any. Ordered ({@link #isAfter}): by GTID where both positions have one of the same
+ *       replication domain (so a failover to a replica, whose binlog files have other names and
+ *       positions, continues the stream), else by binlog file — its sequence number, not its name as
+ *       text ({@code mariadb-bin.1000000} comes after {@code mariadb-bin.999999}) — then position and
+ *       row. A capture that starts a new stream on purpose (a re-snapshot after a binlog reset) names
+ *       its source {@code <server>@<epoch>}; its snapshot reads come as {@code <server>/snapshot-<run>}
+ *       with an empty segment and the record's number in the run as offset: each is a stream of its
+ *       own, so a reader tells a re-read from a change, and a new stream never looks like a replay
+ *       of an old one.</li>
  *   <li>{@link Kind#KAFKA}: {@code source} = topic, {@code segment} = partition, {@code offset} = offset.
  *       Ordered within the partition.</li>
  *   <li>{@link Kind#BUS}: {@code source} = queue, {@code id} = AMQP message id. Not ordered.</li>
@@ -81,12 +89,84 @@ public record SourcePosition(Kind kind, String source, String segment, long offs
             throw new IllegalArgumentException("positions " + this + " and " + other + " are not of one ordered stream");
         }
         if (kind == Kind.CDC) {
-            int bySegment = segment.compareTo(other.segment);
-            if (bySegment != 0) {
-                return bySegment > 0;
+            Gtid mine = Gtid.parse(id);
+            Gtid theirs = Gtid.parse(other.id);
+            BinlogFile file = BinlogFile.parse(segment);
+            BinlogFile otherFile = BinlogFile.parse(other.segment);
+            if (mine != null && theirs != null && mine.domain().equals(theirs.domain())) {
+                if (mine.sequence() != theirs.sequence()) {
+                    return mine.sequence() > theirs.sequence();
+                }
+                if (!file.basename().equals(otherFile.basename())) {
+                    return false; // the same transaction, read again from another server: published already
+                }
+            }
+            int byFile = file.compareTo(otherFile);
+            if (byFile != 0) {
+                return byFile > 0;
             }
         }
         return offset != other.offset ? offset > other.offset : row > other.row;
+    }
+
+    /**
+     * A global transaction id: MariaDB's {@code domain-server-sequence} or MySQL's {@code uuid:sequence}.
+     * Transactions of one replication domain (MariaDB) or one originating server (MySQL) are ordered by
+     * sequence, on every server that has them.
+     *
+     * @param domain MariaDB's domain id, or MySQL's server uuid
+     */
+    public record Gtid(String domain, long sequence) {
+
+        /** The GTID in {@code id}, or null when it is none (absent, or another form). */
+        public static Gtid parse(String id) {
+            if (id == null || id.isEmpty()) {
+                return null;
+            }
+            try {
+                int colon = id.lastIndexOf(':');
+                if (colon > 0) {
+                    return new Gtid(id.substring(0, colon), Long.parseLong(id.substring(colon + 1)));
+                }
+                int first = id.indexOf('-');
+                int last = id.lastIndexOf('-');
+                if (first > 0 && last > first) {
+                    Long.parseLong(id.substring(first + 1, last)); // the server id: a number, or this is no GTID
+                    return new Gtid(id.substring(0, first), Long.parseLong(id.substring(last + 1)));
+                }
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            return null;
+        }
+    }
+
+    /**
+     * A binlog file name as its base name and sequence number: {@code mariadb-bin.000042} is
+     * ({@code mariadb-bin}, 42). Ordered by base name, then number; a name without a numeric
+     * extension has number -1 and is ordered by its name.
+     */
+    public record BinlogFile(String basename, long sequence) implements Comparable<BinlogFile> {
+
+        public static BinlogFile parse(String file) {
+            int dot = file.lastIndexOf('.');
+            if (dot >= 0 && dot < file.length() - 1 && file.length() - dot - 1 <= 18) {
+                boolean digits = true;
+                for (int i = dot + 1; i < file.length() && digits; i++) {
+                    digits = Character.isDigit(file.charAt(i));
+                }
+                if (digits) {
+                    return new BinlogFile(file.substring(0, dot), Long.parseLong(file.substring(dot + 1)));
+                }
+            }
+            return new BinlogFile(file, -1);
+        }
+
+        @Override
+        public int compareTo(BinlogFile o) {
+            int byName = basename.compareTo(o.basename);
+            return byName != 0 ? byName : Long.compare(sequence, o.sequence);
+        }
     }
 
     @Override

@@ -27,8 +27,10 @@ import io.datamesh.bitemporal.Version;
  * @param sourceOrder the identity of a version among the versions of its entity with the same
  *                    validFrom and recordedAt, as bytes whose unsigned order decides which of them
  *                    is the later (for products: the source position, which grows in a source's
- *                    order); never empty. Two versions with equal times and equal source order are
- *                    one version (a replay).
+ *                    order; a correction above all of them); never empty. A version with the same
+ *                    times and source order as one seen before is the same version: an exact replay
+ *                    when it contributes the same, else it takes that one's place (a correction of a
+ *                    correction).
  */
 public record AggregateDefinition<V, C, A>(String name, Function<V, String> group, Function<Version<V>, Instant> bucketTime,
                                            Function<V, C> contribution, TimeBucket bucket,
@@ -36,7 +38,7 @@ public record AggregateDefinition<V, C, A>(String name, Function<V, String> grou
 
     private static final byte[] NO_ORDER = {0};
 
-    /** An aggregate whose versions are told apart by their times alone: equal times are one version. */
+    /** An aggregate whose versions are told apart by their times alone: of versions with equal times, the last one holds. */
     public AggregateDefinition(String name, Function<V, String> group, Function<Version<V>, Instant> bucketTime,
                                Function<V, C> contribution, TimeBucket bucket, BitemporalAggregation<C, A> aggregation) {
         this(name, group, bucketTime, contribution, bucket, aggregation, v -> NO_ORDER);

@@ -34,7 +34,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * v beats the state that held before. The deltas emitted are exactly the difference of the new
  * timeline and the old one, step by step: at v's recordedAt, and at each later recordedAt where the
  * old timeline stepped while v still won (its old step is taken back). Terms that cancel (the same
- * contribution leaving and entering one bucket at one time) are not emitted.
+ * contribution leaving and entering one bucket at one time) are not emitted. A version with the same
+ * times and source order as a stored one but another contribution (a correction in the place of an
+ * earlier correction of the same coordinates) replaces it, by the same difference of timelines.
  *
  * <p><b>Cost.</b> A version recorded no earlier than every version of its entity seen so far (the
  * usual case, in order) needs the entity's head entry only: its current state and newest recordedAt.
@@ -70,22 +72,28 @@ final class ContributionProcessor<V, C, A> implements Processor<String, Version<
             throw new IllegalArgumentException("aggregate " + definition.name() + ": the source order of a version must not be empty");
         }
         Bytes key = BitemporalKey.encode(v.entity(), v.validFrom().toEpochMilli(), v.recordedAt().toEpochMilli(), order);
-        if (entities.get(key) != null) {
+        Entry entry = new Entry(v.validFrom().toEpochMilli(), v.recordedAt().toEpochMilli(), order, contribution(v));
+        byte[] stored = entities.get(key);
+        if (stored != null && Arrays.equals(stored, entry.encodeValue())) {
             return; // an exact replay
         }
-        Entry entry = new Entry(v.validFrom().toEpochMilli(), v.recordedAt().toEpochMilli(), order, contribution(v));
         Bytes headKey = new BitemporalKey(v.entity(), Long.MIN_VALUE, Long.MIN_VALUE).encode();
         Head head = Head.decode(entities.get(headKey));
         List<Term> terms;
         Head next;
-        if (head == null || entry.recordedAt >= head.newestRecordedAt) {
+        if (stored == null && (head == null || entry.recordedAt >= head.newestRecordedAt)) {
             Entry before = head == null ? null : head.current;
             Entry after = before == null || ORDER.compare(entry, before) > 0 ? entry : before;
             terms = step(entry.recordedAt, before, after, null, null);
             next = new Head(entry.recordedAt, after);
         } else {
-            terms = lateDeltas(v.entity(), entry, head);
-            next = new Head(head.newestRecordedAt, ORDER.compare(entry, head.current) > 0 ? entry : head.current);
+            // Recorded before a later version of the entity, or a correction in the place of an earlier one at the same coordinates.
+            List<Entry> old = versions(v.entity());
+            List<Entry> now = new ArrayList<>(old);
+            now.removeIf(e -> ORDER.compare(e, entry) == 0);
+            now.add(entry);
+            terms = diff(old, now, entry.recordedAt);
+            next = new Head(Math.max(head.newestRecordedAt, entry.recordedAt), now.stream().max(ORDER).orElseThrow());
         }
         entities.put(key, entry.encodeValue());
         entities.put(headKey, next.encode());
@@ -115,25 +123,32 @@ final class ContributionProcessor<V, C, A> implements Processor<String, Version<
                 definition.bucket().start(bucketTime).toEpochMilli(), definition.encodeContribution(c));
     }
 
-    /**
-     * The deltas of a version recorded before the newest one of its entity: the new timeline minus
-     * the old, at every recordedAt from the version's own on where either steps.
-     */
-    private List<Term> lateDeltas(String entity, Entry entry, Head head) {
-        List<Entry> old = new ArrayList<>();
+    /** Every version of {@code entity} as the aggregate keeps it. */
+    private List<Entry> versions(String entity) {
+        List<Entry> out = new ArrayList<>();
         Bytes from = BitemporalKey.encode(entity, Long.MIN_VALUE, Long.MIN_VALUE, new byte[] {0});
-        Bytes to = BitemporalKey.after(entity);
-        try (KeyValueIterator<Bytes, byte[]> it = entities.range(from, to)) {
+        try (KeyValueIterator<Bytes, byte[]> it = entities.range(from, BitemporalKey.after(entity))) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                old.add(Entry.decode(kv.key, kv.value));
+                out.add(Entry.decode(kv.key, kv.value));
             }
         }
+        return out;
+    }
+
+    /**
+     * The deltas that turn the entity's contribution timeline with versions {@code old} into the one with
+     * versions {@code now}, which differ in versions recorded at {@code from}: at every recorded time from
+     * {@code from} on where either timeline steps, the step of the new one minus the step of the old one.
+     */
+    private static List<Term> diff(List<Entry> old, List<Entry> now, long from) {
         TreeSet<Long> times = new TreeSet<>();
-        times.add(entry.recordedAt);
-        for (Entry e : old) {
-            if (e.recordedAt > entry.recordedAt) {
-                times.add(e.recordedAt);
+        times.add(from);
+        for (List<Entry> versions : List.of(old, now)) {
+            for (Entry e : versions) {
+                if (e.recordedAt > from) {
+                    times.add(e.recordedAt);
+                }
             }
         }
         List<Term> terms = new ArrayList<>();
@@ -142,9 +157,9 @@ final class ContributionProcessor<V, C, A> implements Processor<String, Version<
         boolean first = true;
         for (long t : times) {
             Entry oldAt = stateAt(old, t);
-            Entry newAt = oldAt == null || ORDER.compare(entry, oldAt) > 0 ? entry : oldAt;
+            Entry newAt = stateAt(now, t);
             if (first) {
-                // Just before the version's recordedAt both timelines are the old one: only the step at it differs.
+                // Just before from, both timelines are the same: only the step at it differs.
                 terms.addAll(step(t, oldAt, newAt, null, null));
                 first = false;
             } else {

@@ -122,6 +122,16 @@ class PizzasSoldAggregateTest {
     }
 
     @Test
+    void aVersionWithTheTimesOfAnEarlierOneTakesItsPlace() {
+        line("l1", JUL_08_NOON, JUL_08_NOON, "42|2|false|" + JUL_08_NOON);
+        line("l1", JUL_08_NOON, JUL_08_NOON, "42|5|false|" + JUL_08_NOON); // corrected in place
+        line("l1", JUL_08_NOON, JUL_08_NOON, "42|5|false|" + JUL_08_NOON); // and replayed
+
+        assertThat(sold(JUL_08_NOON)).isEqualTo(5);
+        assertThat(published()).containsExactly("42@" + JUL_08_NOON + "=5 UPSERT");
+    }
+
+    @Test
     void theDayIsTheDomainsLocalDay() {
         line("late", JUL_08_LATE, JUL_08_LATE, "42|3|false|" + JUL_08_LATE);
 

@@ -3,10 +3,12 @@ package io.datamesh.sdk.ingest;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.datamesh.bitemporal.BitemporalKey;
 import io.datamesh.bitemporal.BitemporalStore;
@@ -21,7 +23,7 @@ import io.datamesh.sdk.dlq.ReasonClass;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sources.SourceOrder;
+import io.datamesh.sdk.record.TieBreak;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,9 +48,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * depend on the input alone, not on the rest of the history, never has one).
  *
  * <p><b>Every input counts once.</b> A version is identified in its group's history by its times,
- * its source position and its entity ({@link SourceOrder}): two clicks of one session recorded in the
+ * its source position and its entity ({@link TieBreak}): two clicks of one session recorded in the
  * same millisecond are two versions, and a replay of one (the same source position) derives
- * nothing. A version enters the history only when its derivations succeeded: one that threw (or whose
+ * nothing; a correction takes the place of an earlier correction of the same coordinates. A version enters the history only when its derivations succeeded: one that threw (or whose
  * output could not be written) is a dead letter and is not remembered, so the same record arriving
  * again (after the fix) is derived.
  *
@@ -108,17 +110,19 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
             return; // a delete of the source entity: nothing to derive from
         }
         String group = record.key();
-        byte[] identity = SourceOrder.of(v.value().source(), v.entity());
+        byte[] identity = TieBreak.of(v.operation(), v.value().source(), v.entity());
         Version<ProductRecord<P>> grouped = new Version<>(group, v.validFrom(), v.recordedAt(), v.operation(), v.value());
-        if (!history.put(grouped, identity)) {
+        Optional<Version<ProductRecord<P>>> stored = history.at(group, v.validFrom(), v.recordedAt(), identity);
+        if (stored.isPresent() && Arrays.equals(stored.get().value().contentHash(), v.value().contentHash())) {
             return; // a replay: this version of this entity is in the group's history already
         }
+        history.put(grouped, identity); // new, or a correction in the place of an earlier one at the same coordinates
         List<ProductRecord<P>> all = history.history(group, HistoryOrder.VALID).stream()
                 .filter(h -> h.operation().hasValue()).map(Version::value).toList();
         // The input first, then every other input recorded at or after it, in recorded order: their histories now hold it.
         List<ProductRecord<P>> inputs = new ArrayList<>();
         inputs.add(v.value());
-        all.stream().filter(r -> !r.recordedAt().isBefore(v.recordedAt()) && !sameVersion(r, v.value()))
+        all.stream().filter(r -> !r.recordedAt().isBefore(v.recordedAt()) && r != v.value() && !sameVersion(r, v.value()))
                 .sorted(java.util.Comparator.comparing(ProductRecord<P>::recordedAt)).forEach(inputs::add);
         List<Output> out = new ArrayList<>();
         Map<Bytes, byte[]> batch = new HashMap<>();
@@ -128,7 +132,12 @@ public final class DeriveProcessor<P, Q> implements Processor<String, Version<Pr
                 out.addAll(derive(input, known, batch));
             }
         } catch (PoisonRecordException e) {
-            history.remove(group, v.validFrom(), v.recordedAt(), identity); // not derived: the record may come again
+            // Not derived: the record may come again. A correction's place goes back to what it held.
+            if (stored.isPresent()) {
+                history.put(stored.get(), identity);
+            } else {
+                history.remove(group, v.validFrom(), v.recordedAt(), identity);
+            }
             throw e;
         }
         for (Output o : out) {

@@ -26,6 +26,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Raw record in, product records out, as the bytes of the product topic. In this order:
@@ -34,7 +36,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>the source headers give recordedAt and the source position (else the Kafka timestamp and
  *       coordinates);</li>
  *   <li>the {@link ReplayGuard} decides whether the position may be published: a replay of one
- *       already published produces nothing, and is counted;</li>
+ *       already published produces nothing, and is counted; the first position of a stream it has not
+ *       seen (a new source, a capture's new epoch after a reset, a snapshot run) is logged and counted;</li>
  *   <li>the record is checked (a recordedAt further ahead of the wall clock than
  *       {@code maxRecordedAhead} cannot be a commit time), read with the raw serde, mapped, and each
  *       output wrapped in the envelope with its content hash, serialized and held to the size limit;</li>
@@ -47,6 +50,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * dead letter that a replay can publish once.
  */
 public final class IngestProcessor<R, P> implements Processor<String, byte[], String, byte[]> {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
 
     private final Mapping<R, P> mapping;
     private final Deserializer<R> rawDeserializer;
@@ -61,6 +66,7 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
     private ProductMetrics metrics;
     private ProductMetrics.Publications publications;
     private LongAdder replaysDropped;
+    private LongAdder streamsStarted;
     private String consumedTopic;
     private LongAdder consumed;
     private LongAdder tombstones;
@@ -94,6 +100,7 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
         this.metrics = ProductMetrics.from(context.appConfigs());
         this.publications = metrics.publications(productTopic);
         this.replaysDropped = metrics.replaysDropped(productTopic);
+        this.streamsStarted = metrics.streamsStarted(productTopic);
         context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, t -> guard.expire(newestRecordedAt));
     }
 
@@ -125,9 +132,14 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
         }
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         // An unordered id's window starts at its recordedAt, but never later than now: a wrong clock cannot pin it.
-        if (guard.admit(position, replay, recordedAt.isAfter(now) ? now : recordedAt) != null) {
+        ReplayGuard.Admission admission = guard.admit(position, replay, recordedAt.isAfter(now) ? now : recordedAt);
+        if (!admission.admitted()) {
             replaysDropped.increment();
             return;
+        }
+        if (admission == ReplayGuard.Admission.NEW_STREAM) {
+            streamsStarted.increment();
+            log.info("New source stream product={} stream={} first={}", productTopic, ReplayGuard.stream(position), position);
         }
         List<byte[]> out;
         List<String> keys;

@@ -61,12 +61,21 @@ public final class ReplayGuard {
     private static final byte[] DONE = "done".getBytes(StandardCharsets.UTF_8);
     private static final int TIME_HEX = 16;
 
-    /** Why a position was not admitted, for the metric of dropped replays. */
-    public enum Drop {
-        /** At or below its stream's high-water mark, or an id seen before: the source sent it again. */
+    /** What the guard says of a position. */
+    public enum Admission {
+        /** Process it. */
+        ADMITTED,
+        /** Process it: the first position of an ordered stream the guard has not seen before (a new source, epoch or snapshot run). */
+        NEW_STREAM,
+        /** Drop it: at or below its stream's high-water mark, or an id seen before: the source sent it again. */
         REDELIVERY,
-        /** An operator's replay of a dead letter whose position was published since (or never dead-lettered). */
-        REPLAY
+        /** Drop it: an operator's replay of a dead letter whose position was published since (or never dead-lettered). */
+        REPLAY;
+
+        /** Whether the record is to be processed. */
+        public boolean admitted() {
+            return this == ADMITTED || this == NEW_STREAM;
+        }
     }
 
     private final KeyValueStore<String, byte[]> store;
@@ -88,9 +97,8 @@ public final class ReplayGuard {
      *
      * @param replay whether it is an operator's replay of a dead letter
      * @param seenAt the recordedAt an unordered id is remembered under (its window starts there)
-     * @return null to process it, else why it is dropped
      */
-    public Drop admit(SourcePosition position, boolean replay, Instant seenAt) {
+    public Admission admit(SourcePosition position, boolean replay, Instant seenAt) {
         if (position.kind().ordered()) {
             String markKey = markKey(position);
             SourcePosition mark = marks.get(markKey);
@@ -104,12 +112,12 @@ public final class ReplayGuard {
             if (mark == null || position.isAfter(mark)) {
                 store.put(markKey, SourceHeaders.encode(position).getBytes(StandardCharsets.UTF_8));
                 marks.put(markKey, position);
-                return null;
+                return mark == null ? Admission.NEW_STREAM : Admission.ADMITTED;
             }
             if (!replay) {
-                return Drop.REDELIVERY;
+                return Admission.REDELIVERY;
             }
-            return isOpen(store.get(deadKey(position))) ? null : Drop.REPLAY;
+            return isOpen(store.get(deadKey(position))) ? Admission.ADMITTED : Admission.REPLAY;
         }
         String idKey = idKey(position);
         byte[] state = store.get(idKey);
@@ -117,12 +125,12 @@ public final class ReplayGuard {
             String time = time(seenAt);
             store.put(idKey, time.getBytes(StandardCharsets.UTF_8));
             store.put(BY_TIME + time + "|" + streamAndId(position), new byte[0]);
-            return null;
+            return Admission.ADMITTED;
         }
         if (!replay) {
-            return Drop.REDELIVERY;
+            return Admission.REDELIVERY;
         }
-        return isOpen(state) ? null : Drop.REPLAY;
+        return isOpen(state) ? Admission.ADMITTED : Admission.REPLAY;
     }
 
     /** The admitted record at {@code position} went to the DLQ: its position stays open for a replay, for good. */

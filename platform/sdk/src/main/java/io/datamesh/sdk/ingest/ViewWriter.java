@@ -8,6 +8,7 @@ import io.datamesh.sdk.dlq.Stage;
 import io.datamesh.sdk.record.ProductFormat;
 import io.datamesh.sdk.record.ProductHead;
 import io.datamesh.sdk.record.ProductRecord;
+import io.datamesh.sdk.record.TieBreak;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -16,7 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Puts every version of a product into its bitemporal view store, as the bytes it was read with:
- * only the head is read ({@link ProductFormat#head}), the payload is hashed but not decoded. The same
+ * only the head is read ({@link ProductFormat#head}), the payload is hashed but not decoded. Versions
+ * with equal times (two changes of a row in one second) are kept apart by their source positions
+ * ({@link TieBreak}): both are in the history, and as-of answers the later. The same
  * checks as {@link VerifyProcessor}: a hash mismatch is a dead letter with the reason
  * {@code content hash mismatch}, bytes that are not a product record one at the stage
  * {@code deserialize}.
@@ -58,6 +61,6 @@ public final class ViewWriter<P> implements Processor<byte[], byte[], Void, Void
         if (!head.hashMatches()) {
             throw new PoisonRecordException(Stage.VERIFY, ReasonClass.HASH_MISMATCH, VerifyProcessor.HASH_MISMATCH);
         }
-        view.write(head.key(), head.validFrom(), head.recordedAt(), head.operation(), bytes);
+        view.write(head.key(), head.validFrom(), head.recordedAt(), TieBreak.of(head.operation(), head.source()), head.operation(), bytes);
     }
 }

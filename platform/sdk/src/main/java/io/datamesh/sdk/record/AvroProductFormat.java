@@ -224,6 +224,7 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
             throw new IllegalArgumentException(operation + " record of " + key + (hasPayload ? " must not carry a payload" : " needs a payload"));
         }
         return new ProductHead(key, FieldLocator.readLong(bytes, at[2]), FieldLocator.readLong(bytes, at[4]), operation,
+                layout.source(topic, bytes, at[12]),
                 // A delete hashes the empty byte string: an empty range.
                 ContentHash.matches(bytes, hasPayload ? at[10] : 0, hasPayload ? at[11] : 0, bytes, at[8]));
     }
@@ -253,9 +254,10 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
     private record KnownLayout(int id, HeadLayout layout) {
     }
 
-    /** Where key, times, operation, hash and payload are in an envelope of the usual types. */
-    private record HeadLayout(FieldLocator fields, Operation[] operations) {
-        static final String[] FIELDS = {"key", "validFrom", "recordedAt", "operation", "contentHash", "payload"};
+    /** Where key, times, operation, hash, payload and source position are in an envelope of the usual types. */
+    private record HeadLayout(FieldLocator fields, Operation[] operations, FieldLocator sourceFields, SourcePosition.Kind[] kinds) {
+        static final String[] FIELDS = {"key", "validFrom", "recordedAt", "operation", "contentHash", "payload", "source"};
+        static final String[] SOURCE_FIELDS = {"kind", "source", "segment", "offset", "row", "id"};
 
         static Optional<HeadLayout> of(Schema writer) {
             if (writer.getType() != Schema.Type.RECORD || Arrays.stream(FIELDS).anyMatch(f -> writer.getField(f) == null)) {
@@ -264,9 +266,29 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
             FieldLocator f = FieldLocator.of(writer, FIELDS);
             boolean usual = f.schema(0).getType() == Schema.Type.STRING && f.schema(1).getType() == Schema.Type.LONG
                     && f.schema(2).getType() == Schema.Type.LONG && f.schema(3).getType() == Schema.Type.ENUM
-                    && f.schema(4).getType() == Schema.Type.FIXED && f.schema(4).getFixedSize() == 32;
+                    && f.schema(4).getType() == Schema.Type.FIXED && f.schema(4).getFixedSize() == 32
+                    && f.schema(6).getType() == Schema.Type.RECORD;
             if (!usual) {
                 return Optional.empty();
+            }
+            Schema source = f.schema(6);
+            if (Arrays.stream(SOURCE_FIELDS).anyMatch(x -> source.getField(x) == null)) {
+                return Optional.empty();
+            }
+            FieldLocator s = FieldLocator.of(source, SOURCE_FIELDS);
+            Schema id = s.schema(5);
+            boolean usualSource = s.schema(0).getType() == Schema.Type.ENUM && s.schema(1).getType() == Schema.Type.STRING
+                    && s.schema(2).getType() == Schema.Type.STRING && s.schema(3).getType() == Schema.Type.LONG
+                    && s.schema(4).getType() == Schema.Type.INT && id.getType() == Schema.Type.UNION
+                    && id.getTypes().stream().allMatch(t -> t.getType() == Schema.Type.NULL || t.getType() == Schema.Type.STRING);
+            if (!usualSource) {
+                return Optional.empty();
+            }
+            List<String> kindSymbols = s.schema(0).getEnumSymbols();
+            SourcePosition.Kind[] kinds = new SourcePosition.Kind[kindSymbols.size()];
+            for (int i = 0; i < kinds.length; i++) {
+                String symbol = kindSymbols.get(i);
+                kinds[i] = Arrays.stream(SourcePosition.Kind.values()).filter(k -> k.name().equals(symbol)).findFirst().orElse(null);
             }
             List<String> symbols = f.schema(3).getEnumSymbols();
             Operation[] operations = new Operation[symbols.size()];
@@ -275,7 +297,21 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
                 // A symbol this platform does not know (from a newer envelope) fails the records that carry it, not the others.
                 operations[i] = Arrays.stream(Operation.values()).filter(o -> o.name().equals(symbol)).findFirst().orElse(null);
             }
-            return Optional.of(new HeadLayout(f, operations));
+            return Optional.of(new HeadLayout(f, operations, s, kinds));
+        }
+
+        /** The source position of the record whose source field starts at {@code at} in {@code bytes}. */
+        SourcePosition source(String topic, byte[] bytes, int at) {
+            int[] spans = new int[2 * SOURCE_FIELDS.length];
+            sourceFields.locate(bytes, at, spans);
+            long index = FieldLocator.readLong(bytes, spans[0]);
+            SourcePosition.Kind kind = index >= 0 && index < kinds.length ? kinds[(int) index] : null;
+            if (kind == null) {
+                throw new IllegalArgumentException("record of " + topic + " has source kind index " + index + ", a kind this platform does not know");
+            }
+            long row = FieldLocator.readLong(bytes, spans[8]);
+            return new SourcePosition(kind, FieldLocator.readString(bytes, spans[2]), FieldLocator.readString(bytes, spans[4]),
+                    FieldLocator.readLong(bytes, spans[6]), (int) row, spans[10] < 0 ? null : FieldLocator.readString(bytes, spans[10]));
         }
     }
 

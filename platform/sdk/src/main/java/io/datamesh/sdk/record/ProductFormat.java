@@ -36,7 +36,7 @@ public interface ProductFormat<P> {
      */
     default ProductHead head(String topic, byte[] bytes) {
         ProductRecord<P> r = serde(topic).deserializer().deserialize(topic, bytes);
-        return new ProductHead(r.key(), r.validFrom().toEpochMilli(), r.recordedAt().toEpochMilli(), r.operation(),
+        return new ProductHead(r.key(), r.validFrom().toEpochMilli(), r.recordedAt().toEpochMilli(), r.operation(), r.source(),
                 ContentHash.matchesAsWritten(this, topic, bytes, r));
     }
 
