@@ -41,7 +41,7 @@ final class DlqCommand implements Runnable {
     }
 
     /** Every dead letter of {@code <domain>.dlq}, oldest first. */
-    static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String domain) {
+    static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String where, String domain) {
         String topic = TopicNames.deadLetters(domain).value();
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -49,7 +49,8 @@ final class DlqCommand implements Runnable {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             if (partitions.isEmpty()) {
-                throw new IllegalArgumentException("no topic " + topic + ": is domain " + domain + " deployed?");
+                throw new IllegalArgumentException("no topic " + topic + " at " + where
+                        + ": is domain " + domain + " deployed there?");
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -75,13 +76,18 @@ final class DlqCommand implements Runnable {
         PrintWriter out() {
             return spec.commandLine().getOut();
         }
+
+        /** The Kafka asked, and where its address came from. */
+        String where() {
+            return PlatformLocation.describe(spec, "--bootstrap-servers", kafka.bootstrap);
+        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: offset, stage, source, reason.")
     static final class ListLetters extends Base implements Callable<Integer> {
         @Override
         public Integer call() {
-            List<ConsumerRecord<byte[], byte[]>> letters = read(kafka.bootstrap, domain);
+            List<ConsumerRecord<byte[], byte[]>> letters = read(kafka.bootstrap, where(), domain);
             out().printf("%-8s %-12s %-40s %s%n", "offset", "stage", "source", "reason");
             for (ConsumerRecord<byte[], byte[]> r : letters) {
                 String reason = String.valueOf(DeadLetters.header(r.headers(), DeadLetters.REASON));
@@ -103,7 +109,7 @@ final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ConsumerRecord<byte[], byte[]> r = read(kafka.bootstrap, domain).stream().filter(x -> x.offset() == offset).findFirst()
+            ConsumerRecord<byte[], byte[]> r = read(kafka.bootstrap, where(), domain).stream().filter(x -> x.offset() == offset).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no dead letter at offset " + offset + " of " + TopicNames.deadLetters(domain).value()));
             out().println("offset: " + r.offset());
             for (Header h : r.headers()) {
@@ -137,7 +143,7 @@ final class DlqCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             String dlq = TopicNames.deadLetters(domain).value();
-            List<ConsumerRecord<byte[], byte[]>> letters = read(kafka.bootstrap, domain).stream()
+            List<ConsumerRecord<byte[], byte[]>> letters = read(kafka.bootstrap, where(), domain).stream()
                     .filter(r -> offset == null || r.offset() == offset)
                     .filter(r -> reason == null || String.valueOf(DeadLetters.header(r.headers(), DeadLetters.REASON)).contains(reason))
                     .toList();

@@ -73,7 +73,7 @@ final class DomainsCommand implements Callable<Integer> {
                     String state = mine.isEmpty() ? "never ran" : members > 0 ? "RUNNING" : "STOPPED";
                     String lag = mine.isEmpty() ? "-" : String.valueOf(lag(admin, mine));
                     String dlq = partitions(admin, TopicNames.deadLetters(domain).value()).isEmpty() ? "-"
-                            : String.valueOf(DlqCommand.read(kafka.bootstrap, domain).size());
+                            : String.valueOf(DlqCommand.read(kafka.bootstrap, PlatformLocation.describe(spec, "--bootstrap-servers", kafka.bootstrap), domain).size());
                     List<TopicName> products = d.getValue().stream().filter(t -> t.kind() == TopicKind.PRODUCT)
                             .sorted(java.util.Comparator.comparing(TopicName::value)).toList();
                     if (products.isEmpty()) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** Where Kafka is, for the commands that talk to it. */
 final class KafkaOptions {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
+            description = "Kafka (default: MESH_BOOTSTRAP_SERVERS, else where make run runs, else ${DEFAULT-VALUE}).")
     String bootstrap;
 
     Admin admin() {

@@ -23,14 +23,33 @@ public final class Mesh implements Runnable {
     }
 
     static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, new PlatformLocation(), args);
+    }
+
+    /** Runs with {@code location} telling where the platform is when flags do not. */
+    static int run(PrintWriter out, PrintWriter err, PlatformLocation location, String... args) {
         CommandLine cli = new CommandLine(new Mesh());
+        cli.setDefaultValueProvider(location);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("mesh: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            commandLine.getErr().println("mesh: " + message(e, commandLine));
             return 2;
         });
         return cli.execute(args);
+    }
+
+    /** One line: the error's message; for a Kafka that does not answer, which address was asked and where it came from. */
+    static String message(Exception e, CommandLine command) {
+        CommandLine.Model.OptionSpec bootstrap = command.getCommandSpec().findOption("--bootstrap-servers");
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (bootstrap != null && (t instanceof org.apache.kafka.common.errors.TimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException)) {
+                return "no answer from Kafka at " + PlatformLocation.of(command).describe("--bootstrap-servers", bootstrap.getValue())
+                        + ": is make run (or your cluster) running? --bootstrap-servers or MESH_BOOTSTRAP_SERVERS sets the address";
+            }
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     @Override

@@ -37,7 +37,8 @@ final class QueryCommand implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "The query API: the router of make run, or a domain instance (default: ${DEFAULT-VALUE}).")
+            description = "The query API: the router of make run, or a domain instance (default: MESH_URL, else where make run runs,"
+                    + " else ${DEFAULT-VALUE}).")
     String url;
 
     @Option(names = "--json", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Print the API's JSON instead of a table.")
@@ -58,7 +59,8 @@ final class QueryCommand implements Runnable {
         try {
             r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
-            throw new IllegalStateException("nothing answers at " + url + " (is make run or the router running? --url sets the address)");
+            throw new IllegalStateException("nothing answers at " + PlatformLocation.describe(spec, "--url", url)
+                    + ": is make run or the router running? --url or MESH_URL sets the address");
         }
         JsonNode body;
         try {

@@ -28,10 +28,12 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JAR", description = "The domain's jar (built under streams-apps/).")
     Path jar;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
+            description = "Kafka (default: MESH_BOOTSTRAP_SERVERS, else where make run runs, else ${DEFAULT-VALUE}).")
     String bootstrap;
 
-    @Option(names = "--registry", defaultValue = "http://127.0.0.1:8081", description = "Schema registry (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--registry", defaultValue = "http://127.0.0.1:8081",
+            description = "Schema registry (default: MESH_REGISTRY, else where make run runs, else ${DEFAULT-VALUE}).")
     String registry;
 
     @Option(names = "--state-dir", description = "Folder for this instance's state (default: .mesh/state/<domain>-<instance>).")

@@ -28,7 +28,8 @@ final class TailCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--registry", defaultValue = "http://127.0.0.1:8081", description = "Schema registry (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--registry", defaultValue = "http://127.0.0.1:8081",
+            description = "Schema registry (default: MESH_REGISTRY, else where make run runs, else ${DEFAULT-VALUE}).")
     String registry;
 
     @Parameters(index = "0", paramLabel = "TOPIC")
@@ -51,7 +52,7 @@ final class TailCommand implements Callable<Integer> {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             if (partitions.isEmpty()) {
-                throw new IllegalArgumentException("no topic " + topic);
+                throw new IllegalArgumentException("no topic " + topic + " at " + PlatformLocation.describe(spec, "--bootstrap-servers", kafka.bootstrap));
             }
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

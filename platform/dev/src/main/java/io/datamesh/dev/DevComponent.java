@@ -20,6 +20,14 @@ interface DevComponent extends AutoCloseable {
     /** Where to reach the component once started. */
     List<Endpoint> endpoints();
 
+    /**
+     * What the {@code mesh} command needs to find this component, as keys of the file {@code make run}
+     * writes ({@code bootstrap.servers}, {@code registry.url}, {@code query.url}); none by default.
+     */
+    default java.util.Map<String, String> location() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

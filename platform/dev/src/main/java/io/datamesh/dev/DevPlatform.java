@@ -55,6 +55,13 @@ final class DevPlatform implements AutoCloseable {
         }
     }
 
+    /** Where the started components are, for the {@code mesh} command (see {@link DevComponent#location()}). */
+    java.util.Map<String, String> location() {
+        java.util.Map<String, String> all = new java.util.TreeMap<>();
+        started.forEach(c -> all.putAll(c.location()));
+        return all;
+    }
+
     List<Endpoint> endpoints() {
         return started.stream().flatMap(c -> c.endpoints().stream()).toList();
     }

@@ -54,4 +54,9 @@ final class KafkaComponent implements DevComponent {
             kafka.close();
         }
     }
+
+    @Override
+    public java.util.Map<String, String> location() {
+        return java.util.Map.of("bootstrap.servers", kafka.bootstrapServers());
+    }
 }

@@ -1,6 +1,8 @@
 package io.datamesh.dev;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +24,9 @@ public final class MeshDev implements Callable<Integer> {
 
     /** Printed once every component serves requests; scripts and tests wait for it. */
     public static final String READY_LINE = "mesh is ready";
+
+    /** The file that tells the {@code mesh} command where the platform runs (read by its PlatformLocation). */
+    static final String PLATFORM_FILE = "platform.properties";
 
     static final int EXIT_PORT_IN_USE = 3;
     static final int EXIT_OLD_STATE = 4;
@@ -80,13 +85,29 @@ public final class MeshDev implements Callable<Integer> {
             platform.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(platform, out), "mesh-shutdown"));
+        Path location = settings.home().resolve(PLATFORM_FILE);
+        writeLocation(location, platform.location());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Files.deleteIfExists(location);
+            } catch (IOException e) {
+                out.println("mesh: cannot remove " + location + ": " + e.getMessage());
+            }
+            shutdown(platform, out);
+        }, "mesh-shutdown"));
         out.print(EndpointTable.render(platform.endpoints()));
         out.println("logs: " + settings.home().resolve("logs").resolve("mesh.log"));
         out.println(READY_LINE + " (Ctrl-C stops it)");
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Where the platform runs, for every {@code mesh} command started while it does (they read this file). */
+    static void writeLocation(Path file, java.util.Map<String, String> location) throws IOException {
+        StringBuilder text = new StringBuilder("# Written by make run while it runs; the mesh command reads it. Removed when it stops.\n");
+        location.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        Files.writeString(file, text);
     }
 
     private void shutdown(DevPlatform platform, PrintWriter out) {

@@ -52,4 +52,9 @@ final class RegistryComponent implements DevComponent {
             server.close();
         }
     }
+
+    @Override
+    public java.util.Map<String, String> location() {
+        return java.util.Map.of("registry.url", server.url());
+    }
 }

@@ -48,4 +48,9 @@ final class RouterComponent implements DevComponent {
             router.close();
         }
     }
+
+    @Override
+    public java.util.Map<String, String> location() {
+        return java.util.Map.of("query.url", router.url());
+    }
 }

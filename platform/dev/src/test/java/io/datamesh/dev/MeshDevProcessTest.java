@@ -85,8 +85,12 @@ class MeshDevProcessTest {
         }
         assertThat(httpGet("http://127.0.0.1:" + queryPort + "/domains/orders/views/orders-by-id/keys?limit=5"))
                 .as("the demo's orders, asked through the router").contains("\"orderId\":\"o");
+        assertThat(java.nio.file.Files.readAllLines(home.resolve(MeshDev.PLATFORM_FILE))).as("where the mesh command finds it")
+                .contains("bootstrap.servers=" + bootstrap, "registry.url=http://127.0.0.1:" + registryPort,
+                        "query.url=http://127.0.0.1:" + queryPort);
 
         stop(first);
+        assertThat(home.resolve(MeshDev.PLATFORM_FILE)).as("removed when it stops").doesNotExist();
         assertThat(canBind(kafkaPort)).as("Kafka port free after stop").isTrue();
         assertThat(canBind(controllerPort)).as("controller port free after stop").isTrue();
         assertThat(canBind(registryPort)).as("registry port free after stop").isTrue();
