@@ -54,7 +54,9 @@ final class PlatformLocation implements CommandLine.IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (!(arg instanceof OptionSpec option)) {
+        // Only options that locate the platform by default; an option without a default (e.g. schema check's
+        // --registry, which switches the gate to a registry) keeps meaning "not given".
+        if (!(arg instanceof OptionSpec option) || option.defaultValue() == null) {
             return null;
         }
         Setting s = SETTINGS.get(option.longestName());
