@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import io.datamesh.serde.MeshAvroDeserializer;
 import io.datamesh.serde.RestSchemaRegistryClient;
+import io.datamesh.runtime.query.JsonRendering;
 import io.datamesh.serde.SerdeFailure;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -90,14 +91,18 @@ final class TailCommand implements Callable<Integer> {
         }
         if (value.length > 5 && value[0] == 0) {
             try {
-                return avro.deserialize(topic, value).toString();
+                return JSON.writeValueAsString(JsonRendering.value(avro.deserialize(topic, value)));
             } catch (SerdeFailure e) {
                 return quote("undecodable Avro: " + e.getMessage());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return quote("cannot print: " + e.getMessage());
             }
         }
         String text = new String(value, StandardCharsets.UTF_8);
         return text.startsWith("{") || text.startsWith("[") ? text : quote(text);
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static String quote(String s) {
         return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";

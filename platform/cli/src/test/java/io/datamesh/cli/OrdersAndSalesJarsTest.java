@@ -89,6 +89,13 @@ class OrdersAndSalesJarsTest {
                     "dlq", "list", "orders", "--bootstrap-servers", KAFKA.bootstrapServers());
             assertThat(code).isZero();
             assertThat(out.toString()).contains("1 dead letter in orders.dlq").contains("orders.raw.order-lines");
+
+            StringWriter tail = new StringWriter();
+            assertThat(Mesh.run(new PrintWriter(tail, true), new PrintWriter(new StringWriter(), true), "tail", "sales.product.pizzas-sold.v1",
+                    "-n", "1", "--bootstrap-servers", KAFKA.bootstrapServers(), "--registry", registry.url())).isZero();
+            JsonNode line = new ObjectMapper().readTree(tail.toString().lines().findFirst().orElseThrow());
+            assertThat(line.path("value").path("contentHash").asText()).as("a hash in hex, as the query API prints it").matches("[0-9a-f]{64}");
+            assertThat(line.path("value").path("payload").path("revenue").asText()).as("an amount as a string").matches("\\d+\\.\\d\\d");
         }
     }
 

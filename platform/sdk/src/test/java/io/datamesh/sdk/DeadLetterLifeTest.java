@@ -97,10 +97,10 @@ class DeadLetterLifeTest {
     void aBusMessageReplayedAfterEightDaysOfStreamTimeGoesThroughOnce() {
         driver = DomainTestDriver.of(new Bus());
         Instant t0 = now.minus(Duration.ofDays(20));
-        driver.pipeRaw("events", "p1", "p1|calzone", t0, SourcePosition.bus("kitchen", "m1"));
+        driver.pipeRaw("bus.raw.events", "p1", "p1|calzone", t0, SourcePosition.bus("kitchen", "m1"));
         TestRecord<byte[], byte[]> letter = oneLetter();
         for (int day = 1; day <= 9; day++) { // more than the 7-day window of stream time passes
-            driver.pipeRaw("events", "p" + (day + 1), "p" + (day + 1) + "|baked", t0.plus(Duration.ofDays(day)),
+            driver.pipeRaw("bus.raw.events", "p" + (day + 1), "p" + (day + 1) + "|baked", t0.plus(Duration.ofDays(day)),
                     SourcePosition.bus("kitchen", "m" + (day + 1)));
         }
         assertThat(keys(driver.readProduct(PRODUCT))).hasSize(9);
@@ -116,11 +116,11 @@ class DeadLetterLifeTest {
 
         driver.replayDeadLetter(letter, 0); // the operator runs the replay again
         for (int day = 10; day <= 19; day++) { // and once more, after another eight days of stream time
-            driver.pipeRaw("events", "q" + day, "q" + day + "|baked", t0.plus(Duration.ofDays(day)), SourcePosition.bus("kitchen", "n" + day));
+            driver.pipeRaw("bus.raw.events", "q" + day, "q" + day + "|baked", t0.plus(Duration.ofDays(day)), SourcePosition.bus("kitchen", "n" + day));
         }
         assertThat(driver.readProduct(PRODUCT)).hasSize(10);
         driver.replayDeadLetter(letter, 0);
-        driver.pipeRaw("events", "p1", "p1|calzone", t0, SourcePosition.bus("kitchen", "m1")); // and the bus redelivers it
+        driver.pipeRaw("bus.raw.events", "p1", "p1|calzone", t0, SourcePosition.bus("kitchen", "m1")); // and the bus redelivers it
         assertThat(driver.readProduct(PRODUCT)).as("m1 is published once").isEmpty();
         assertThat(driver.readDeadLetters()).isEmpty();
     }
@@ -131,10 +131,10 @@ class DeadLetterLifeTest {
         SourcePosition binlog = SourcePosition.cdc("db", "mariadb-bin.000001", 400, 0, null);
         SourcePosition message = SourcePosition.bus("kitchen", "m7");
         Instant at = now.minus(Duration.ofHours(1));
-        driver.pipeRaw("events", "p1", "p1|calzone", at, binlog);
-        driver.pipeRaw("events", "p2", "p2|calzone", at, message);
-        driver.pipeRaw("events", "p1", "p1|calzone", at, binlog); // the connector restarts from an older position
-        driver.pipeRaw("events", "p2", "p2|calzone", at, message); // the bus redelivers
+        driver.pipeRaw("bus.raw.events", "p1", "p1|calzone", at, binlog);
+        driver.pipeRaw("bus.raw.events", "p2", "p2|calzone", at, message);
+        driver.pipeRaw("bus.raw.events", "p1", "p1|calzone", at, binlog); // the connector restarts from an older position
+        driver.pipeRaw("bus.raw.events", "p2", "p2|calzone", at, message); // the bus redelivers
         List<TestRecord<byte[], byte[]>> dead = driver.readDeadLetters();
         assertThat(dead).as("one letter per position").hasSize(2);
 
@@ -143,8 +143,8 @@ class DeadLetterLifeTest {
             driver.replayDeadLetter(dead.get(0), 0);
             driver.replayDeadLetter(dead.get(1), 1);
         }
-        driver.pipeRaw("events", "p1", "p1|calzone", at, binlog); // the fixed domain sees the source's copies again
-        driver.pipeRaw("events", "p2", "p2|calzone", at, message);
+        driver.pipeRaw("bus.raw.events", "p1", "p1|calzone", at, binlog); // the fixed domain sees the source's copies again
+        driver.pipeRaw("bus.raw.events", "p2", "p2|calzone", at, message);
         assertThat(driver.readProduct(PRODUCT)).extracting(r -> r.key() + " " + r.source()).containsExactly("p1 " + binlog, "p2 " + message);
         assertThat(driver.readDeadLetters()).isEmpty();
     }
@@ -152,7 +152,7 @@ class DeadLetterLifeTest {
     @Test
     void aReplayRejectedAgainStaysOpenForTheNextOne() {
         driver = DomainTestDriver.of(new Bus());
-        driver.pipeRaw("events", "p1", "p1|calzone", now, SourcePosition.kafka("bus.raw.events", 0, 3));
+        driver.pipeRaw("bus.raw.events", "p1", "p1|calzone", now, SourcePosition.kafka("bus.raw.events", 0, 3));
         TestRecord<byte[], byte[]> first = oneLetter();
         driver.replayDeadLetter(first, 0); // replayed before the fix: rejected again, a new letter
         TestRecord<byte[], byte[]> second = oneLetter();
@@ -180,7 +180,7 @@ class DeadLetterLifeTest {
     void aStorageFailureFailsTheTaskInsteadOfSkippingTheRecord() {
         driver = DomainTestDriver.of(new Bus());
         DISK_FULL.set(true);
-        assertThatThrownBy(() -> driver.pipeRaw("events", "p1", "p1|baked", now, SourcePosition.bus("kitchen", "m1")))
+        assertThatThrownBy(() -> driver.pipeRaw("bus.raw.events", "p1", "p1|baked", now, SourcePosition.bus("kitchen", "m1")))
                 .isInstanceOf(StreamsException.class).hasRootCauseMessage("No space left on device");
         assertThat(driver.readDeadLetters()).as("not the record's fault: no letter").isEmpty();
     }
@@ -189,14 +189,14 @@ class DeadLetterLifeTest {
     void aRecordedAtFarAheadOfTheClockIsADeadLetterAndCannotMoveTheReplayWindow() {
         driver = DomainTestDriver.of(new Bus());
         Instant at = now.minus(Duration.ofHours(2));
-        driver.pipeRaw("events", "p1", "p1|baked", at, SourcePosition.bus("kitchen", "m1"));
-        driver.pipeRaw("events", "p2", "p2|baked", Instant.parse("2099-01-01T00:00:00Z"), SourcePosition.bus("kitchen", "m2"));
+        driver.pipeRaw("bus.raw.events", "p1", "p1|baked", at, SourcePosition.bus("kitchen", "m1"));
+        driver.pipeRaw("bus.raw.events", "p2", "p2|baked", Instant.parse("2099-01-01T00:00:00Z"), SourcePosition.bus("kitchen", "m2"));
         TestRecord<byte[], byte[]> letter = oneLetter();
         assertThat(DeadLetters.header(letter.headers(), DeadLetters.REASON_CLASS)).isEqualTo("recorded-at-in-future");
         assertThat(DeadLetters.header(letter.headers(), DeadLetters.REASON)).contains("recordedAt 2099-01-01T00:00:00Z")
                 .contains("ahead of the platform's clock");
 
-        driver.pipeRaw("events", "p1", "p1|baked", at, SourcePosition.bus("kitchen", "m1")); // the bus redelivers m1
+        driver.pipeRaw("bus.raw.events", "p1", "p1|baked", at, SourcePosition.bus("kitchen", "m1")); // the bus redelivers m1
         assertThat(keys(driver.readProduct(PRODUCT))).as("m1 once: its id was not forgotten").containsExactly("p1");
     }
 
@@ -204,7 +204,7 @@ class DeadLetterLifeTest {
     void aTombstoneIsSkippedNotADeadLetter() {
         driver = DomainTestDriver.of(new Bus());
         driver.pipeBytes("bus.raw.events", "p1", null, now);
-        driver.pipeRaw("events", "p2", "p2|baked", now, SourcePosition.bus("kitchen", "m2"));
+        driver.pipeRaw("bus.raw.events", "p2", "p2|baked", now, SourcePosition.bus("kitchen", "m2"));
         assertThat(driver.readDeadLetters()).isEmpty();
         assertThat(keys(driver.readProduct(PRODUCT))).containsExactly("p2");
     }
@@ -212,9 +212,9 @@ class DeadLetterLifeTest {
     @Test
     void idsAndSourcesThatContainTheGuardsSeparatorAreNotConfused() {
         driver = DomainTestDriver.of(new Bus());
-        driver.pipeRaw("events", "p1", "p1|baked", now, SourcePosition.bus("kitchen|eu", "m1"));
-        driver.pipeRaw("events", "p2", "p2|baked", now, SourcePosition.bus("kitchen", "eu|m1"));
-        driver.pipeRaw("events", "p3", "p3|baked", now, SourcePosition.bus("kitchen%7Ceu", "m1"));
+        driver.pipeRaw("bus.raw.events", "p1", "p1|baked", now, SourcePosition.bus("kitchen|eu", "m1"));
+        driver.pipeRaw("bus.raw.events", "p2", "p2|baked", now, SourcePosition.bus("kitchen", "eu|m1"));
+        driver.pipeRaw("bus.raw.events", "p3", "p3|baked", now, SourcePosition.bus("kitchen%7Ceu", "m1"));
         assertThat(keys(driver.readProduct(PRODUCT))).as("three messages of three queues").containsExactly("p1", "p2", "p3");
     }
 

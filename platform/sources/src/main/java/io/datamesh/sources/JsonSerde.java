@@ -45,4 +45,23 @@ public final class JsonSerde {
             }
         });
     }
+
+    /**
+     * JSON objects with typed getters ({@link JsonRecord}); bytes that are not a JSON object fail to
+     * deserialize with the reason, so the record goes to the DLQ.
+     */
+    public static Serde<JsonRecord> record() {
+        Serde<JsonNode> tree = tree();
+        return Serdes.serdeFrom((topic, record) -> record == null ? null : tree.serializer().serialize(topic, record.node()),
+                (topic, bytes) -> {
+                    JsonNode node = tree.deserializer().deserialize(topic, bytes);
+                    if (node == null) {
+                        return null;
+                    }
+                    if (!(node instanceof com.fasterxml.jackson.databind.node.ObjectNode object)) {
+                        throw new SerializationException("record of " + topic + " is JSON but not an object: " + node.getNodeType());
+                    }
+                    return new JsonRecord(object);
+                });
+    }
 }

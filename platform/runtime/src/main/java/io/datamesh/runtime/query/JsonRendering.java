@@ -21,8 +21,8 @@ import org.apache.avro.generic.IndexedRecord;
 /**
  * Renders answers as plain JSON values: an Avro record as an object by its schema's field names
  * (unions as their branch's value, not Avro's {@code {"type": value}} wrapping), decimals as
- * strings (no float rounding), timestamps and dates as ISO-8601, bytes as base64, and a product
- * version with DESIGN's envelope fields around its payload.
+ * strings (no float rounding), timestamps and dates as ISO-8601, content hashes in hex, other bytes as
+ * base64, and a product version with DESIGN's envelope fields around its payload.
  */
 public final class JsonRendering {
 
@@ -88,7 +88,9 @@ public final class JsonRendering {
             return out;
         }
         if (v instanceof GenericFixed fixed) {
-            return Base64.getEncoder().encodeToString(fixed.bytes());
+            // A content hash in hex, as the envelope's contentHash is printed everywhere; other fixed bytes in base64.
+            return fixed.getSchema().getName().equals("Sha256") ? HexFormat.of().formatHex(fixed.bytes())
+                    : Base64.getEncoder().encodeToString(fixed.bytes());
         }
         if (v instanceof GenericContainer container) { // enum symbols
             return container.toString();

@@ -82,11 +82,15 @@ public final class DomainTestDriver implements AutoCloseable {
         return domain;
     }
 
-    /** Pipes a raw record of {@code <domain>.raw.<rawName>} as a source writes it: recorded at, from a position. */
+    /**
+     * Pipes a raw record to {@code topic} ({@code <domain>.raw.<name>}) as a source writes it: recorded at, from a
+     * position. Like every method here, it takes the topic's full name, as it is on the broker.
+     */
     @SuppressWarnings("unchecked")
-    public <R> void pipeRaw(String rawName, String key, R value, Instant recordedAt, SourcePosition position) {
-        Domain.Raw<R> raw = (Domain.Raw<R>) domain.raws().stream().filter(r -> r.topic().name().equals(rawName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("domain " + domain.name() + " has no raw input '" + rawName + "'"));
+    public <R> void pipeRaw(String topic, String key, R value, Instant recordedAt, SourcePosition position) {
+        Domain.Raw<R> raw = (Domain.Raw<R>) domain.raws().stream().filter(r -> r.topic().value().equals(topic)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("domain " + domain.name() + " has no raw input " + topic + "; it reads "
+                        + domain.raws().stream().map(r -> r.topic().value()).toList()));
         RecordHeaders headers = new RecordHeaders();
         SourceHeaders.write(headers, recordedAt, position);
         driver.createInputTopic(raw.topic().value(), Serdes.String().serializer(), raw.serde().serializer())

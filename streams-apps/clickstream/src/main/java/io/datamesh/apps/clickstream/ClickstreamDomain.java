@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.datamesh.schemas.clickstream.AddToCart;
 import io.datamesh.schemas.clickstream.Checkout;
 import io.datamesh.schemas.clickstream.Click;
@@ -15,7 +14,7 @@ import io.datamesh.schemas.clickstream.SessionRecord;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sources.Instants;
+import io.datamesh.sources.JsonRecord;
 import io.datamesh.sources.JsonSerde;
 
 /**
@@ -36,14 +35,14 @@ public final class ClickstreamDomain implements DomainDefinition {
     @Override
     public void define(Domain d) {
         d.owner("team-web@pizza.example").timeZone(ZoneId.of("Europe/Rome"));
-        Domain.Raw<JsonNode> raw = d.raw("clicks", JsonSerde.tree());
+        Domain.Raw<JsonRecord> raw = d.raw("clicks", JsonSerde.record());
         Domain.Product<Click> clicks = d.publish("clicks", 1, d.avro(ClickRecord.class, Click.class), raw, (in, out) -> {
-            JsonNode c = in.value();
-            Instant at = Instants.parse(required(c, "at"));
-            out.upsert(required(c, "click_id"), at, Click.newBuilder()
-                    .setClickId(required(c, "click_id"))
-                    .setSessionId(required(c, "session_id"))
-                    .setUserId(c.hasNonNull("user_id") ? c.get("user_id").asText() : null)
+            JsonRecord c = in.value();
+            Instant at = c.time("at");
+            out.upsert(c.text("click_id"), at, Click.newBuilder()
+                    .setClickId(c.text("click_id"))
+                    .setSessionId(c.text("session_id"))
+                    .setUserId(c.optionalText("user_id"))
                     .setAt(at)
                     .setEvent(event(c))
                     .build());
@@ -74,23 +73,13 @@ public final class ClickstreamDomain implements DomainDefinition {
                 }).view(SESSIONS_BY_ID);
     }
 
-    private static Object event(JsonNode c) {
-        String type = required(c, "type");
+    private static Object event(JsonRecord c) {
+        String type = c.text("type");
         return switch (type) {
-            case "page_view" -> PageView.newBuilder().setUrl(required(c, "url"))
-                    .setReferrer(c.hasNonNull("referrer") ? c.get("referrer").asText() : null).build();
-            case "add_to_cart" -> AddToCart.newBuilder().setProductId(required(c, "product_id")).setQuantity(c.path("quantity").asInt(1)).build();
-            case "checkout" -> Checkout.newBuilder().setOrderId(c.hasNonNull("order_id") ? c.get("order_id").asText() : null)
-                    .setItems(c.path("items").asInt(0)).build();
+            case "page_view" -> PageView.newBuilder().setUrl(c.text("url")).setReferrer(c.optionalText("referrer")).build();
+            case "add_to_cart" -> AddToCart.newBuilder().setProductId(c.text("product_id")).setQuantity(c.integer("quantity", 1)).build();
+            case "checkout" -> Checkout.newBuilder().setOrderId(c.optionalText("order_id")).setItems(c.integer("items", 0)).build();
             default -> throw new IllegalArgumentException("type must be page_view, add_to_cart or checkout, was '" + type + "'");
         };
-    }
-
-    private static String required(JsonNode c, String field) {
-        JsonNode v = c.get(field);
-        if (v == null || v.isNull() || v.asText().isEmpty()) {
-            throw new IllegalArgumentException("click field " + field + " is missing");
-        }
-        return v.asText();
     }
 }

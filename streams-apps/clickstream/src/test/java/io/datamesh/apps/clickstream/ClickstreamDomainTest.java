@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datamesh.schemas.clickstream.Click;
 import io.datamesh.schemas.clickstream.PageView;
 import io.datamesh.schemas.clickstream.Session;
 import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.testing.DomainTestDriver;
+import io.datamesh.sources.JsonRecord;
 import io.datamesh.sources.SourcePosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +39,7 @@ class ClickstreamDomainTest {
     /** A click made at {@code at}, received by the collector at {@code receivedAt}. */
     private void click(String id, String session, String json, Instant at, Instant receivedAt) throws Exception {
         String body = "{\"click_id\":\"" + id + "\",\"session_id\":\"" + session + "\",\"at\":\"" + at + "\"," + json + "}";
-        driver.pipeRaw("clicks", session, new ObjectMapper().readTree(body), receivedAt, SourcePosition.click("collector-1", id));
+        driver.pipeRaw("clickstream.raw.clicks", session, JsonRecord.parse(body), receivedAt, SourcePosition.click("collector-1", id));
     }
 
     @Test

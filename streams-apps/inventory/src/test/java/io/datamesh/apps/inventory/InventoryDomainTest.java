@@ -30,7 +30,7 @@ class InventoryDomainTest {
     @Test
     void aWriteOffIsPublishedViewedAndEndedByADelete() throws Exception {
         try (DomainTestDriver driver = DomainTestDriver.of(new InventoryDomain())) {
-            driver.pipeRaw("write-offs", "w1", event("c", row("spoiled")), AT.plusSeconds(2), SourcePosition.cdc("inv-db", "bin.000001", 4, 0, null));
+            driver.pipeRaw("inventory.raw.write-offs", "w1", event("c", row("spoiled")), AT.plusSeconds(2), SourcePosition.cdc("inv-db", "bin.000001", 4, 0, null));
 
             assertThat(driver.<WriteOff>readProduct("inventory.product.write-offs.v1")).singleElement().satisfies(r -> {
                 assertThat(r.key()).isEqualTo("w1");
@@ -40,7 +40,7 @@ class InventoryDomainTest {
                 assertThat(r.payload().getReason()).isEqualTo(WriteOffReason.SPOILED);
             });
             Instant later = Instant.parse("2018-07-09T08:00:00Z");
-            driver.pipeRaw("write-offs", "w1", event("d", row("spoiled")), later, SourcePosition.cdc("inv-db", "bin.000001", 9, 0, null));
+            driver.pipeRaw("inventory.raw.write-offs", "w1", event("d", row("spoiled")), later, SourcePosition.cdc("inv-db", "bin.000001", 9, 0, null));
             assertThat(driver.<WriteOff>view(InventoryDomain.WRITE_OFFS_BY_ID).asOf("w1", AT, AT.plusSeconds(60))).isPresent();
             assertThat(driver.<WriteOff>view(InventoryDomain.WRITE_OFFS_BY_ID).asOf("w1", later, later)).isEmpty();
         }
@@ -49,7 +49,7 @@ class InventoryDomainTest {
     @Test
     void anUnknownReasonIsADeadLetterNamingTheColumn() throws Exception {
         try (DomainTestDriver driver = DomainTestDriver.of(new InventoryDomain())) {
-            driver.pipeRaw("write-offs", "w1", event("c", row("eaten")), AT, SourcePosition.cdc("inv-db", "bin.000001", 4, 0, null));
+            driver.pipeRaw("inventory.raw.write-offs", "w1", event("c", row("eaten")), AT, SourcePosition.cdc("inv-db", "bin.000001", 4, 0, null));
 
             assertThat(driver.readDeadLetters()).singleElement().satisfies(d -> assertThat(DeadLetters.header(d.headers(), DeadLetters.REASON))
                     .isEqualTo("mapping failed: column reason must be one of [SPOILED, DAMAGED, EXPIRED, OTHER], was 'eaten'"));

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.datamesh.schemas.kitchen.HeatShelfTime;
 import io.datamesh.schemas.kitchen.HeatShelfTimeRecord;
 import io.datamesh.schemas.kitchen.PizzaEvent;
@@ -16,7 +15,7 @@ import io.datamesh.schemas.kitchen.PizzaStage;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.record.ProductRecord;
-import io.datamesh.sources.Instants;
+import io.datamesh.sources.JsonRecord;
 import io.datamesh.sources.JsonSerde;
 
 /**
@@ -37,15 +36,15 @@ public final class KitchenDomain implements DomainDefinition {
     @Override
     public void define(Domain d) {
         d.owner("team-kitchen@pizza.example").timeZone(ZoneId.of("Europe/Rome"));
-        Domain.Raw<JsonNode> bus = d.raw("pizza-events", JsonSerde.tree());
+        Domain.Raw<JsonRecord> bus = d.raw("pizza-events", JsonSerde.record());
         Domain.Product<PizzaEvent> events = d.publish("pizza-events", 1, d.avro(PizzaEventRecord.class, PizzaEvent.class), bus, (in, out) -> {
-            JsonNode m = in.value();
-            Instant at = Instants.parse(required(m, "at"));
-            out.upsert(required(m, "pizza_id"), at, PizzaEvent.newBuilder()
-                    .setPizzaId(required(m, "pizza_id"))
-                    .setOrderId(required(m, "order_id"))
-                    .setPizzeriaId(required(m, "pizzeria_id"))
-                    .setStage(stage(required(m, "stage")))
+            JsonRecord m = in.value();
+            Instant at = m.time("at");
+            out.upsert(m.text("pizza_id"), at, PizzaEvent.newBuilder()
+                    .setPizzaId(m.text("pizza_id"))
+                    .setOrderId(m.text("order_id"))
+                    .setPizzeriaId(m.text("pizzeria_id"))
+                    .setStage(stage(m.text("stage")))
                     .setAt(at)
                     .build());
         }).freshness(Duration.ofMinutes(2)).view(PIZZAS_BY_ID);
@@ -72,14 +71,6 @@ public final class KitchenDomain implements DomainDefinition {
     /** When the pizza reached {@code stage}, as its history says (the latest record of that stage). */
     private static Optional<Instant> at(java.util.List<ProductRecord<PizzaEvent>> history, PizzaStage stage) {
         return history.stream().filter(r -> r.payload().getStage() == stage).map(r -> r.payload().getAt()).reduce((a, b) -> b);
-    }
-
-    private static String required(JsonNode m, String field) {
-        JsonNode v = m.get(field);
-        if (v == null || v.isNull() || v.asText().isEmpty()) {
-            throw new IllegalArgumentException("message field " + field + " is missing");
-        }
-        return v.asText();
     }
 
     private static PizzaStage stage(String s) {

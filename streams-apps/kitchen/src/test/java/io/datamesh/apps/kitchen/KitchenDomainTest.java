@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datamesh.schemas.kitchen.HeatShelfTime;
 import io.datamesh.schemas.kitchen.PizzaEvent;
 import io.datamesh.schemas.kitchen.PizzaStage;
 import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.testing.DomainTestDriver;
+import io.datamesh.sources.JsonRecord;
 import io.datamesh.sources.SourcePosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +35,7 @@ class KitchenDomainTest {
 
     private void event(String messageId, String pizza, String stage, Instant at) throws Exception {
         String json = "{\"pizza_id\":\"" + pizza + "\",\"order_id\":\"o1\",\"pizzeria_id\":\"42\",\"stage\":\"" + stage + "\",\"at\":\"" + at + "\"}";
-        driver.pipeRaw("pizza-events", pizza, new ObjectMapper().readTree(json), at.plusMillis(5),
+        driver.pipeRaw("kitchen.raw.pizza-events", pizza, JsonRecord.parse(json), at.plusMillis(5),
                 SourcePosition.bus("kitchen.pizza-events", messageId));
     }
 

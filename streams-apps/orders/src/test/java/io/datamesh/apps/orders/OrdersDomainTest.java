@@ -62,7 +62,7 @@ class OrdersDomainTest {
     }
 
     private void order(String op, String row, Instant recordedAt) {
-        driver.pipeRaw("orders", "k", event(op, row), recordedAt, SourcePosition.cdc("orders-db", "mariadb-bin.000001", binlog++, 0, null));
+        driver.pipeRaw("orders.raw.orders", "k", event(op, row), recordedAt, SourcePosition.cdc("orders-db", "mariadb-bin.000001", binlog++, 0, null));
     }
 
     @Test
@@ -113,15 +113,15 @@ class OrdersDomainTest {
     @Test
     void aReplayedBinlogPositionPublishesNothingNew() {
         SourcePosition position = SourcePosition.cdc("orders-db", "mariadb-bin.000001", 100, 0, null);
-        driver.pipeRaw("orders", "o1", event("c", orderRow("o1", "PLACED", JUL_08, JUL_08)), JUL_08, position);
-        driver.pipeRaw("orders", "o1", event("c", orderRow("o1", "PLACED", JUL_08, JUL_08)), JUL_08, position);
+        driver.pipeRaw("orders.raw.orders", "o1", event("c", orderRow("o1", "PLACED", JUL_08, JUL_08)), JUL_08, position);
+        driver.pipeRaw("orders.raw.orders", "o1", event("c", orderRow("o1", "PLACED", JUL_08, JUL_08)), JUL_08, position);
 
         assertThat(driver.readProduct("orders.product.orders.v1")).hasSize(1);
     }
 
     @Test
     void orderLinesAreKeyedByOrderAndLineAndKeepThePlacementTime() {
-        driver.pipeRaw("order-lines", "o1", event("c", lineRow("o1", 2, 3, false, JUL_08, JUL_08)), JUL_08,
+        driver.pipeRaw("orders.raw.order-lines", "o1", event("c", lineRow("o1", 2, 3, false, JUL_08, JUL_08)), JUL_08,
                 SourcePosition.cdc("orders-db", "mariadb-bin.000001", 7, 1, null));
 
         List<ProductRecord<OrderLine>> lines = driver.readProduct("orders.product.order-lines.v1");

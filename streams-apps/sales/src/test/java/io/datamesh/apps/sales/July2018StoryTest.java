@@ -112,6 +112,6 @@ class July2018StoryTest {
                 + "\"quantity\":" + quantity + ",\"unit_price\":\"8.50\",\"placed_at\":\"" + placedAt + "\",\"refunded\":" + refunded
                 + ",\"updated_at\":\"" + updatedAt + "\"}";
         ChangeEvent event = ChangeEvent.parse("{\"op\":\"" + op + "\",\"before\":null,\"after\":" + row + "}");
-        orders.pipeRaw("order-lines", order, event, recordedAt, SourcePosition.cdc("orders-db", "mariadb-bin.000001", binlog++, 0, null));
+        orders.pipeRaw("orders.raw.order-lines", order, event, recordedAt, SourcePosition.cdc("orders-db", "mariadb-bin.000001", binlog++, 0, null));
     }
 }
