@@ -39,8 +39,10 @@ class PublishedSchemasTest {
         Map<String, Schema> current = currentProductSchemas();
         List<SchemaGate.Verdict> verdicts = SchemaGate.check(current, new PublishedDirectory(Path.of("published")));
 
-        assertThat(current).hasSize(8);
-        assertThat(verdicts).allSatisfy(v -> assertThat(v.status()).as(v.describe()).isEqualTo(SchemaGate.Verdict.Status.OK));
+        // The products are discovered from the index: a product added with its schema is checked, no count to update.
+        assertThat(current).isNotEmpty();
+        assertThat(verdicts).hasSize(current.size())
+                .allSatisfy(v -> assertThat(v.status()).as(v.describe()).isEqualTo(SchemaGate.Verdict.Status.OK));
     }
 
     @Test
