@@ -48,7 +48,8 @@ class HelmChartTest {
                 "--advertised-host=$(POD_IP)", "--bind-host=0.0.0.0", "--http-port=8080", "--standby-replicas=1",
                 "--topic=topics.replication.factor=3", "--topic=topics.min.insync.replicas=2", "--state-dir=/var/lib/mesh/state");
         assertThat(spec(find(docs, "StatefulSet", "prod-domain-orders")).get("replicas")).isEqualTo(2);
-        assertThat(args(find(docs, "Deployment", "prod-router"))).contains("router", "--domain=orders=http://prod-domain-orders:8080",
+        assertThat(args(find(docs, "Deployment", "prod-router"))).contains("router", "--bootstrap-servers=kafka:9092",
+                "--domain=orders=http://prod-domain-orders:8080",
                 "--domain=sales=http://prod-domain-sales:8080");
         assertThat(args(find(docs, "Deployment", "prod-registry"))).contains("registry", "--replication-factor=3");
         assertThat(names(docs, "Service")).contains("prod-registry", "prod-router", "prod-domain-orders", "prod-domain-orders-pods");

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.datamesh.runtime.directory.DomainDirectory;
 import io.datamesh.topics.TopicKind;
 import io.datamesh.topics.TopicName;
 import io.datamesh.topics.TopicNames;
@@ -61,6 +62,13 @@ final class DomainsCommand implements Callable<Integer> {
                 }
             }
             Map<String, ConsumerGroupDescription> groups = groups(admin);
+            // Where each domain answers, as its instances announce themselves (a domain deployed anywhere shows up).
+            Map<String, String> answers = new TreeMap<>();
+            try (DomainDirectory directory = DomainDirectory.start(kafka.bootstrap, java.time.Clock.systemUTC())) {
+                directory.liveDomains().forEach((d, urls) -> answers.put(d, String.join(",", urls)));
+                directory.stoppedDomains().forEach(d -> answers.put(d, "stopped"));
+                answers.keySet().forEach(d -> byDomain.computeIfAbsent(d, x -> new ArrayList<>()));
+            }
             List<List<String>> rows = new ArrayList<>();
             Instant now = Instant.now();
             try (Progress progress = new Progress(spec.commandLine().getErr(), "domains read", byDomain.size())) {
@@ -76,19 +84,20 @@ final class DomainsCommand implements Callable<Integer> {
                             : String.valueOf(DlqCommand.read(kafka.bootstrap, PlatformLocation.describe(spec, "--bootstrap-servers", kafka.bootstrap), domain).size());
                     List<TopicName> products = d.getValue().stream().filter(t -> t.kind() == TopicKind.PRODUCT)
                             .sorted(java.util.Comparator.comparing(TopicName::value)).toList();
+                    String api = answers.getOrDefault(domain, "-");
                     if (products.isEmpty()) {
-                        rows.add(List.of(domain, state, String.valueOf(members), lag, dlq, "-", "-"));
+                        rows.add(List.of(domain, state, String.valueOf(members), api, lag, dlq, "-", "-"));
                     }
                     boolean first = true;
                     for (TopicName p : products) {
                         String fresh = newest(admin, p.value()).map(t -> age(Duration.between(t, now))).orElse("empty");
-                        rows.add(first ? List.of(domain, state, String.valueOf(members), lag, dlq, p.value(), fresh)
-                                : List.of("", "", "", "", "", p.value(), fresh));
+                        rows.add(first ? List.of(domain, state, String.valueOf(members), api, lag, dlq, p.value(), fresh)
+                                : List.of("", "", "", "", "", "", p.value(), fresh));
                         first = false;
                     }
                 }
             }
-            table(List.of("domain", "state", "instances", "lag", "dlq", "product", "freshness"), rows);
+            table(List.of("domain", "state", "instances", "query API", "lag", "dlq", "product", "freshness"), rows);
             spec.commandLine().getOut().println(byDomain.size() + " domains; lag = records of its inputs not processed yet; "
                     + "freshness = now − newest recordedAt");
         }

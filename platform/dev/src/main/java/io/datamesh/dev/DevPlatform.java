@@ -34,7 +34,7 @@ final class DevPlatform implements AutoCloseable {
             return new DevPlatform(List.of(kafka, registry));
         }
         DomainsComponent domains = new DomainsComponent(settings, kafka, registry);
-        return new DevPlatform(List.of(kafka, registry, domains, new RouterComponent(settings, domains), new DemoGenerator(kafka)));
+        return new DevPlatform(List.of(kafka, registry, domains, new RouterComponent(settings, kafka, domains), new DemoGenerator(kafka)));
     }
 
     /**

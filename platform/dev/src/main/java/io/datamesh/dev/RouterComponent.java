@@ -2,6 +2,7 @@ package io.datamesh.dev;
 
 import java.util.List;
 
+import io.datamesh.runtime.directory.DomainDirectory;
 import io.datamesh.runtime.query.QueryRouter;
 
 /** The query API of every demo domain at one address (DESIGN: 8080). */
@@ -9,10 +10,13 @@ final class RouterComponent implements DevComponent {
 
     private final DevSettings settings;
     private final DomainsComponent domains;
+    private final KafkaComponent kafka;
+    private DomainDirectory directory;
     private QueryRouter router;
 
-    RouterComponent(DevSettings settings, DomainsComponent domains) {
+    RouterComponent(DevSettings settings, KafkaComponent kafka, DomainsComponent domains) {
         this.settings = settings;
+        this.kafka = kafka;
         this.domains = domains;
     }
 
@@ -28,7 +32,9 @@ final class RouterComponent implements DevComponent {
 
     @Override
     public void start() {
-        router = new QueryRouter(domains.queryUrls()).start("127.0.0.1", settings.queryPort());
+        // The demo domains, and every domain announced on the broker: one started later with mesh run is answered here too.
+        directory = DomainDirectory.start(kafka.broker().bootstrapServers(), java.time.Clock.systemUTC());
+        router = new QueryRouter(domains.queryUrls(), directory).start("127.0.0.1", settings.queryPort());
     }
 
     /** Base URL of the running router. */
@@ -46,6 +52,9 @@ final class RouterComponent implements DevComponent {
     public void close() {
         if (router != null) {
             router.close();
+        }
+        if (directory != null) {
+            directory.close();
         }
     }
 

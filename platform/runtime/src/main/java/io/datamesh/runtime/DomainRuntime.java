@@ -21,6 +21,8 @@ import io.datamesh.sdk.ProductMetrics;
 import io.datamesh.sdk.StreamsDefaults;
 import io.datamesh.sdk.dlq.DeadLetterCounts;
 import io.datamesh.sdk.dlq.DeadLetterHandler;
+import io.datamesh.runtime.directory.Announcement;
+import io.datamesh.runtime.directory.DomainAnnouncer;
 import io.datamesh.runtime.query.Forwarder;
 import io.datamesh.runtime.query.QueryService;
 import io.datamesh.sdk.record.ProductRecord;
@@ -63,6 +65,7 @@ public final class DomainRuntime implements AutoCloseable {
     private io.micronaut.runtime.server.EmbeddedServer httpServer;
     private volatile HostInfo self;
     private volatile java.time.Instant runningSince;
+    private DomainAnnouncer announcer;
     private final Map<String, Integer> partitionCounts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DomainRuntime(Domain domain, RuntimeSettings settings) {
@@ -124,6 +127,14 @@ public final class DomainRuntime implements AutoCloseable {
         awaitRunning(s);
         log.info("Domain running domain={} applicationId={} products={}", domain.name(), domain.applicationId(),
                 domain.products().stream().map(p -> p.topic().value()).toList());
+        if (self != null) {
+            // Announced once it answers: the router and mesh domains find it within seconds, wherever it was started.
+            java.time.Instant now = java.time.Instant.now();
+            announcer = DomainAnnouncer.start(settings.bootstrapServers(), new Announcement(domain.name(), self.host() + ":" + self.port(),
+                    httpUrl().orElseThrow(), domain.owner(), domain.products().stream().map(p -> p.topic().value()).toList(),
+                    domain.views().stream().map(Domain.View::name).toList(), domain.aggregates().stream().map(Domain.Aggregate::name).toList(),
+                    now, now), java.time.Clock.systemUTC());
+        }
         return this;
     }
 
@@ -244,6 +255,10 @@ public final class DomainRuntime implements AutoCloseable {
     /** Commits, leaves the group so the others take over at once, and closes. */
     @Override
     public synchronized void close() {
+        if (announcer != null) {
+            announcer.close(); // withdrawn first: nobody is sent here any more while it stops
+            announcer = null;
+        }
         if (http != null) {
             httpServer.stop();
             http.close();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datamesh.runtime.directory.DomainDirectory;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.slf4j.Logger;
@@ -17,13 +18,16 @@ import org.slf4j.LoggerFactory;
  * One address for the query API of all domains: {@code /domains} lists every domain's catalog,
  * and {@code /domains/{d}/…} goes on, unchanged, to an instance of domain {@code d} (the first
  * that answers; the instance forwards within its domain to the key's owner). Stateless: run as
- * many as you like.
+ * many as you like. It knows the domains given to it, and, with a {@link DomainDirectory}, every
+ * domain that announces itself on the cluster: one deployed later is answered within seconds, one
+ * that stops is gone (or listed as stopped, when it died without withdrawing).
  */
 public final class QueryRouter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueryRouter.class);
 
-    private final Map<String, List<String>> domains;
+    private final Map<String, List<String>> fixed;
+    private final DomainDirectory directory;
     private final Forwarder forwarder;
     private final ObjectMapper json = new ObjectMapper();
     private ApplicationContext context;
@@ -31,9 +35,18 @@ public final class QueryRouter implements AutoCloseable {
 
     /** @param domains base URLs of each domain's instances, e.g. {@code orders -> [http://10.0.0.7:8080]} */
     public QueryRouter(Map<String, List<String>> domains) {
+        this(domains, null);
+    }
+
+    /**
+     * @param domains base URLs of instances given by hand (may be empty)
+     * @param directory the domains announced on the cluster, or null
+     */
+    public QueryRouter(Map<String, List<String>> domains, DomainDirectory directory) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         domains.forEach((d, urls) -> copy.put(d, List.copyOf(urls)));
-        this.domains = java.util.Collections.unmodifiableMap(copy);
+        this.fixed = java.util.Collections.unmodifiableMap(copy);
+        this.directory = directory;
         this.forwarder = new Forwarder(Duration.ofSeconds(2), Duration.ofSeconds(30));
     }
 
@@ -46,7 +59,7 @@ public final class QueryRouter implements AutoCloseable {
                 .singletons(this)
                 .start();
         server = context.getBean(EmbeddedServer.class).start();
-        log.info("Query router url={} domains={}", url(), domains.keySet());
+        log.info("Query router url={} domains={}{}", url(), fixed.keySet(), directory == null ? "" : " and the announced ones");
         return this;
     }
 
@@ -55,14 +68,24 @@ public final class QueryRouter implements AutoCloseable {
         return "http://127.0.0.1:" + server.getPort();
     }
 
-    /** The domains this router knows. */
+    /** The domains this router knows now: those given, then those announced with a live instance. */
     public Map<String, List<String>> domains() {
-        return domains;
+        if (directory == null) {
+            return fixed;
+        }
+        Map<String, List<String>> all = new LinkedHashMap<>(fixed);
+        directory.liveDomains().forEach((d, urls) -> {
+            List<String> known = new ArrayList<>(all.getOrDefault(d, List.of()));
+            urls.stream().filter(u -> !known.contains(u)).forEach(known::add);
+            all.put(d, List.copyOf(known));
+        });
+        return all;
     }
 
     /** Every domain's catalog entry; a domain none of whose instances answers is listed as unreachable. */
     Answer catalog() {
         List<Object> out = new ArrayList<>();
+        Map<String, List<String>> domains = domains();
         for (String d : domains.keySet()) {
             try {
                 Answer a = forward(d, "/domains/" + QueryService.encode(d));
@@ -71,6 +94,15 @@ public final class QueryRouter implements AutoCloseable {
             } catch (IOException | QueryException e) {
                 out.add(Map.of("name", d, "state", "UNREACHABLE", "instances", domains.get(d)));
             }
+        }
+        if (directory != null) {
+            directory.stoppedDomains().stream().filter(d -> !domains.containsKey(d))
+                    .forEach(d -> {
+                        Map<String, Object> stopped = new LinkedHashMap<>();
+                        stopped.put("name", d);
+                        stopped.put("state", "STOPPED");
+                        out.add(stopped);
+                    });
         }
         try {
             return new Answer(200, Map.of(), json.writeValueAsString(out));
@@ -81,8 +113,13 @@ public final class QueryRouter implements AutoCloseable {
 
     /** Sends {@code pathAndQuery} to the first instance of {@code domain} that answers. */
     Answer forward(String domain, String pathAndQuery) throws IOException {
+        Map<String, List<String>> domains = domains();
         List<String> urls = domains.get(domain);
         if (urls == null) {
+            if (directory != null && directory.stoppedDomains().contains(domain)) {
+                throw QueryException.unavailable("domain " + domain + " has stopped: none of its instances has announced itself for "
+                        + DomainDirectory.STALE_AFTER.toSeconds() + " s", 5);
+            }
             throw QueryException.unknown("domain", domain, domains.keySet());
         }
         IOException last = null;
