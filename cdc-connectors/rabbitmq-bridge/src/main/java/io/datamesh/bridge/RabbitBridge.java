@@ -227,10 +227,9 @@ public final class RabbitBridge implements AutoCloseable {
         brokerKind = BrokerKind.of(server);
         brokerName = BrokerKind.describe(server);
         try {
-            try (Channel setup = connection.createChannel()) {
-                BusTopology.declare(setup, config, brokerKind, brokerName);
-            }
+            // Declared on a channel that stays open: the client re-declares it all on that channel after a recovery.
             parkChannel = connection.createChannel();
+            BusTopology.declare(parkChannel, config, brokerKind, brokerName);
             parkChannel.confirmSelect();
             for (Feed feed : config.feeds()) {
                 Channel channel = connection.createChannel();
@@ -239,7 +238,7 @@ public final class RabbitBridge implements AutoCloseable {
                 consumers.add(consumer);
                 channel.basicConsume(feed.queue(), false, name + "-" + feed.raw(), consumer);
             }
-        } catch (IOException | TimeoutException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot consume from the bus at " + safeUri() + ": " + e, e);
         }
     }
