@@ -1,7 +1,5 @@
 package io.datamesh.bridge;
 
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -48,21 +46,15 @@ final class AckWindow {
         return upTo > highestAcked ? upTo : 0;
     }
 
-    /**
-     * Records that every delivery up to {@code tag} was acknowledged.
-     *
-     * @return when each of them was delivered (System.nanoTime), oldest first
-     */
-    synchronized long[] acked(long tag) {
-        NavigableMap<Long, Long> settled = deliveredAt.headMap(tag, true);
-        long[] at = new long[settled.size()];
-        int i = 0;
-        for (Map.Entry<Long, Long> e : settled.entrySet()) {
-            at[i++] = e.getValue();
-        }
-        settled.clear();
+    /** When each delivery up to {@code tag} that is not acknowledged yet was delivered (System.nanoTime), oldest first. */
+    synchronized long[] deliveredUpTo(long tag) {
+        return deliveredAt.headMap(tag, true).values().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Records that every delivery up to {@code tag} was acknowledged. */
+    synchronized void acked(long tag) {
+        deliveredAt.headMap(tag, true).clear();
         highestAcked = Math.max(highestAcked, tag);
-        return at;
     }
 
     /** After a connection recovery: the broker requeued every unacknowledged delivery of the old channel. */

@@ -70,9 +70,15 @@ final class BridgeMetrics {
         counter("mesh.bridge.kafka.retries", null, null, "Records sent again after Kafka failed them").increment();
     }
 
-    void unackedGauge(String queue, Supplier<Number> unacked) {
+    /** Registers a feed's meters at zero, so that /metrics shows each series from the start. */
+    void register(BridgeConfig.Feed feed, Supplier<Number> unacked) {
         Gauge.builder("mesh.bridge.unacked", unacked).description("Messages delivered and not acknowledged yet")
-                .tags("domain", domain, "queue", queue).register(registry);
+                .tags("domain", domain, "queue", feed.queue()).register(registry);
+        counter("mesh.bridge.messages.in", "queue", feed.queue(), "Messages delivered by the bus");
+        counter("mesh.bridge.redeliveries", "queue", feed.queue(), "Messages the bus delivered again (redelivered flag)");
+        counter("mesh.bridge.records.out", "topic", feed.topic().value(), "Records Kafka acknowledged");
+        counter("mesh.bridge.acks", "queue", feed.queue(), "Messages acknowledged to the bus");
+        acked(feed.queue(), new long[0], 0);
     }
 
     private Counter counter(String name, String tag, String value, String description) {

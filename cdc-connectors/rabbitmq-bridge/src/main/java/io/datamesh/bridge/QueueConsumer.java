@@ -56,7 +56,7 @@ final class QueueConsumer extends DefaultConsumer {
         this.ackThread = ackThread;
         this.parking = parking;
         this.afterKafkaAck = afterKafkaAck;
-        metrics.unackedGauge(feed.queue(), window::unacked);
+        metrics.register(feed, window::unacked);
     }
 
     @Override
@@ -105,8 +105,11 @@ final class QueueConsumer extends DefaultConsumer {
             return;
         }
         try {
+            long[] deliveredAt = window.deliveredUpTo(upTo);
             getChannel().basicAck(upTo, true);
-            metrics.acked(feed.queue(), window.acked(upTo), System.nanoTime());
+            // Metrics first: once the window says nothing is unacknowledged, they count it.
+            metrics.acked(feed.queue(), deliveredAt, System.nanoTime());
+            window.acked(upTo);
         } catch (IOException | ShutdownSignalException e) {
             // The channel is gone: the broker requeues what was unacknowledged; the recovered channel delivers it again.
             log.debug("Cannot acknowledge queue={} upTo={}: {}", feed.queue(), upTo, e.toString());

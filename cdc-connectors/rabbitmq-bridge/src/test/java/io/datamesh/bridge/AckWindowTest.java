@@ -20,7 +20,8 @@ class AckWindowTest {
 
         w.completed(1);
         assertThat(w.ackable()).isEqualTo(3);
-        assertThat(w.acked(3)).containsExactly(100, 200, 300);
+        assertThat(w.deliveredUpTo(3)).containsExactly(100, 200, 300);
+        w.acked(3);
         assertThat(w.ackable()).isZero();
         assertThat(w.unacked()).isEqualTo(2);
 
@@ -28,7 +29,8 @@ class AckWindowTest {
         assertThat(w.ackable()).isZero();
         w.completed(4);
         assertThat(w.ackable()).isEqualTo(5);
-        assertThat(w.acked(5)).containsExactly(400, 500);
+        assertThat(w.deliveredUpTo(5)).containsExactly(400, 500);
+        w.acked(5);
         assertThat(w.unacked()).isZero();
     }
 

@@ -138,6 +138,26 @@ class RabbitBridgeTest {
     }
 
     @Test
+    void aMessageKafkaCanNeverTakeIsMovedToTheDeadLetterQueueOnTheBusWithTheReasonAndAcknowledged() throws Exception {
+        BridgeConfig config = bus.domain("bz", "pizza-events", "pizza.#", "pizza_id", Map.of());
+        try (RabbitBridge bridge = RabbitBridge.builder(config, KAFKA.bootstrapServers()).amqpUri(bus.uri())
+                .producerProperty(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_048).build().start()) {
+            bus.publish(config.domain(), "pizza.ordered", "p1:ORDERED", null, "{\"pizza_id\":\"p1\",\"notes\":\"" + "x".repeat(4_096) + "\"}");
+            bus.publish(config.domain(), "pizza.ordered", "p2:ORDERED", null, pizza("p2", "ORDERED"));
+
+            KafkaTopics.await(KAFKA.bootstrapServers(), config.feeds().get(0).topic().value(), 1, Duration.ofSeconds(30));
+            until("both acknowledged, one parked", Duration.ofSeconds(20), () -> bridge.unacked() == 0 && bus.ready(config.deadLetterQueue()) == 1);
+            GetResponse parked = bus.get(config.deadLetterQueue());
+            assertThat(parked.getProps().getMessageId()).isEqualTo("p1:ORDERED");
+            assertThat(parked.getProps().getHeaders().get("x-mesh-parked-reason").toString()).contains("2048");
+            bus.channel().basicAck(parked.getEnvelope().getDeliveryTag(), false);
+            assertThat(get(bridge.httpUrl() + "/metrics").body())
+                    .contains("mesh_bridge_parked_total{domain=\"" + config.domain() + "\",queue=\"" + config.feeds().get(0).queue() + "\"} 1.0");
+        }
+        assertThat(bus.ready(config.feeds().get(0).queue())).isZero();
+    }
+
+    @Test
     void theQueueHasADeliveryLimitAndADeadLetterExchange() throws Exception {
         BridgeConfig config = bus.domain("bq", "pizza-events", "pizza.#", "pizza_id", Map.of("delivery.limit", "2"));
         String queue = config.feeds().get(0).queue();
