@@ -44,6 +44,7 @@ final class QueueConsumer extends DefaultConsumer {
     private final AckWindow window = new AckWindow();
     private final AtomicBoolean ackScheduled = new AtomicBoolean();
     private volatile String cancelledBy;
+    private volatile boolean stopping;
 
     QueueConsumer(Channel channel, Feed feed, KafkaSender sender, BridgeMetrics metrics, Clock clock, Executor ackThread,
                   Parking parking, Runnable afterKafkaAck) {
@@ -120,6 +121,21 @@ final class QueueConsumer extends DefaultConsumer {
     public void handleCancel(String consumerTag) {
         cancelledBy = "the broker cancelled the consumer of " + feed.queue() + " (was the queue deleted?)";
         log.error("Bus consumer cancelled queue={}: {}", feed.queue(), cancelledBy);
+    }
+
+    @Override
+    public void handleShutdownSignal(String consumerTag, ShutdownSignalException sig) {
+        // A lost connection is recovered with the consumer; a channel closed on its own (the client closes it
+        // when a delivery fails in the bridge's code, the broker on a channel error) is not, and says so.
+        if (!sig.isHardError() && !stopping) {
+            cancelledBy = "the channel of " + feed.queue() + " was closed: " + sig.getMessage() + "; the bridge needs a restart";
+            log.error("Bus channel closed queue={}: {}", feed.queue(), sig.getMessage());
+        }
+    }
+
+    /** The bridge is closing: channel closes from now on are its own. */
+    void stopping() {
+        stopping = true;
     }
 
     /** After a connection recovery: what was unacknowledged is back in the queue. */

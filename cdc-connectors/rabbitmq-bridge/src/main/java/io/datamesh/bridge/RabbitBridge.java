@@ -344,6 +344,7 @@ public final class RabbitBridge implements AutoCloseable {
         }
         closing = true;
         for (QueueConsumer c : consumers) {
+            c.stopping();
             try {
                 c.getChannel().basicCancel(c.getConsumerTag());
             } catch (IOException | ShutdownSignalException | IllegalStateException e) {
