@@ -8,7 +8,6 @@ import java.util.concurrent.CompletionException;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -54,7 +53,7 @@ public class CollectorController {
 
     @Post(uri = "/collect", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN}, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public CompletableFuture<MutableHttpResponse<String>> collect(HttpRequest<?> request, @Nullable @Body byte[] body) {
+    public CompletableFuture<MutableHttpResponse<String>> collect(HttpRequest<?> request, @Body byte[] body) {
         long wait = limiter.acquire(client(request));
         if (wait > 0) {
             metrics.throttled();

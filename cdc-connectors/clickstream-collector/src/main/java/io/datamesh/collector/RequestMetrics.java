@@ -9,7 +9,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.web.router.RouteMatch;
+import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.UriRouteMatch;
 import jakarta.inject.Inject;
 
@@ -42,7 +42,7 @@ public class RequestMetrics {
                 .description("HTTP requests to the collector, by status")
                 .tag("collector", metrics.collector())
                 .tag("method", request.getMethodName())
-                .tag("route", request.getAttribute(io.micronaut.http.HttpAttributes.ROUTE_MATCH, RouteMatch.class)
+                .tag("route", RouteAttributes.getRouteMatch(request)
                         .filter(UriRouteMatch.class::isInstance)
                         .map(m -> ((UriRouteMatch<?, ?>) m).getRouteInfo().getUriMatchTemplate().toString())
                         .orElse("unmatched"))
