@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
+import io.datamesh.sources.DeadLetterHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -13,8 +14,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Dead letters of the bridge in the platform's letter format, the one {@code mesh dlq list|show}
  * reads: the original body as value, the message's AMQP properties as {@code amqp.*} headers, and
- * the {@code mesh.dlq.*} headers that say why and where. The header names are the SDK's
- * ({@code io.datamesh.sdk.dlq.DeadLetters}; the bridge does not depend on the SDK, a test pins them equal).
+ * the {@code mesh.dlq.*} headers that say why and where ({@link DeadLetterHeaders}, the contract it
+ * shares with the domains' exception handlers).
  *
  * <p>A bridge letter was never in Kafka: its source topic is the queue it was read from,
  * {@code mesh.<domain>.<raw>}, at partition and offset -1, its stage {@value #STAGE_BRIDGE}. It is
@@ -23,16 +24,16 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class BusDeadLetters {
 
-    static final String REASON = "mesh.dlq.reason";
-    static final String REASON_CLASS = "mesh.dlq.reason.class";
-    static final String STAGE = "mesh.dlq.stage";
-    static final String EXCEPTION = "mesh.dlq.exception";
-    static final String SOURCE_TOPIC = "mesh.dlq.source.topic";
-    static final String SOURCE_PARTITION = "mesh.dlq.source.partition";
-    static final String SOURCE_OFFSET = "mesh.dlq.source.offset";
-    static final String SOURCE_TIMESTAMP = "mesh.dlq.source.timestamp";
-    static final String PROCESSOR = "mesh.dlq.processor";
-    static final String REJECTED_AT = "mesh.dlq.rejected.at";
+    static final String REASON = DeadLetterHeaders.REASON;
+    static final String REASON_CLASS = DeadLetterHeaders.REASON_CLASS;
+    static final String STAGE = DeadLetterHeaders.STAGE;
+    static final String EXCEPTION = DeadLetterHeaders.EXCEPTION;
+    static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
+    static final String SOURCE_TIMESTAMP = DeadLetterHeaders.SOURCE_TIMESTAMP;
+    static final String PROCESSOR = DeadLetterHeaders.PROCESSOR;
+    static final String REJECTED_AT = DeadLetterHeaders.REJECTED_AT;
 
     /** The stage of every bridge letter: rejected by the bridge, before Kafka. */
     static final String STAGE_BRIDGE = "bridge";

@@ -3,6 +3,7 @@ package io.datamesh.sdk.dlq;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import io.datamesh.sources.DeadLetterHeaders;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.sources.SourcePosition;
 import io.datamesh.topics.TopicName;
@@ -14,22 +15,23 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The dead-letter record format of {@code <domain>.dlq}: the original key and value bytes, the
- * original headers, and these headers (UTF-8 strings) saying why and where it was rejected.
+ * original headers, and these headers (UTF-8 strings) saying why and where it was rejected. The
+ * header names are {@link DeadLetterHeaders}', shared with the bus bridge.
  */
 public final class DeadLetters {
 
-    public static final String REASON = "mesh.dlq.reason";
+    public static final String REASON = DeadLetterHeaders.REASON;
     /** The reason's class ({@link ReasonClass#tag()}): one of a fixed set, for filters and metrics. */
-    public static final String REASON_CLASS = "mesh.dlq.reason.class";
-    public static final String STAGE = "mesh.dlq.stage";
-    public static final String EXCEPTION = "mesh.dlq.exception";
-    public static final String SOURCE_TOPIC = "mesh.dlq.source.topic";
-    public static final String SOURCE_PARTITION = "mesh.dlq.source.partition";
-    public static final String SOURCE_OFFSET = "mesh.dlq.source.offset";
+    public static final String REASON_CLASS = DeadLetterHeaders.REASON_CLASS;
+    public static final String STAGE = DeadLetterHeaders.STAGE;
+    public static final String EXCEPTION = DeadLetterHeaders.EXCEPTION;
+    public static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    public static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    public static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
     /** The rejected record's Kafka timestamp, epoch ms: its recordedAt when it had no {@code mesh.recorded.at} header. */
-    public static final String SOURCE_TIMESTAMP = "mesh.dlq.source.timestamp";
-    public static final String PROCESSOR = "mesh.dlq.processor";
-    public static final String REJECTED_AT = "mesh.dlq.rejected.at";
+    public static final String SOURCE_TIMESTAMP = DeadLetterHeaders.SOURCE_TIMESTAMP;
+    public static final String PROCESSOR = DeadLetterHeaders.PROCESSOR;
+    public static final String REJECTED_AT = DeadLetterHeaders.REJECTED_AT;
 
     private DeadLetters() {
     }
@@ -85,6 +87,10 @@ public final class DeadLetters {
         }
         if (name instanceof TopicName.Raw raw && raw.domain().equals(domain)) {
             return null;
+        }
+        if ("bridge".equals(header(letter, STAGE))) {
+            return "the bus bridge refused it before it reached Kafka (" + header(letter, REASON_CLASS) + "): the service that"
+                    + " published it publishes it again, fixed";
         }
         return "it was rejected at stage " + header(letter, STAGE) + " reading " + source + ", not a raw input of " + domain
                 + ": a replay goes back only through the domain's own raw topics and never writes into a product"
