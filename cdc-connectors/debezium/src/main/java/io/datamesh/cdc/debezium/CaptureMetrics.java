@@ -20,7 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  *       binlog on the server lies behind the stored offset; NaN before the first measure;</li>
  *   <li>{@code mesh.cdc.up}: 1 while snapshotting or streaming, 0 while starting, reconnecting or stopped;</li>
  *   <li>Debezium's own: {@code debezium.milliseconds.behind.source} (lag behind the source),
- *       {@code debezium.connected}, {@code debezium.snapshot.running}, {@code debezium.snapshot.tables.total},
+ *       {@code debezium.connected}, {@code debezium.snapshot.running}, {@code debezium.snapshot.tables},
  *       {@code debezium.snapshot.tables.remaining}, {@code debezium.events.seen}.</li>
  * </ul>
  */
@@ -48,11 +48,11 @@ final class CaptureMetrics {
                 .register(registry);
         Gauge.builder("mesh.cdc.binlog.headroom", headroom, h -> h.get() == null ? Double.NaN : h.get().bytes())
                 .tag("domain", domain).baseUnit("bytes")
-                .description("Bytes of binlog between the oldest file on the server and the stored offset").register(registry);
+                .description("Bytes of binlog between the oldest file on the server and the stored offset").strongReference(true).register(registry);
         Gauge.builder("mesh.cdc.binlog.headroom.files", headroom, h -> h.get() == null ? Double.NaN : h.get().files())
-                .tag("domain", domain).description("Binlog files on the server older than the stored offset's").register(registry);
+                .tag("domain", domain).description("Binlog files on the server older than the stored offset's").strongReference(true).register(registry);
         Gauge.builder("mesh.cdc.up", state, s -> s.get() == CaptureStatus.State.STREAMING || s.get() == CaptureStatus.State.SNAPSHOTTING ? 1 : 0)
-                .tag("domain", domain).description("1 while the capture snapshots or streams").register(registry);
+                .tag("domain", domain).description("1 while the capture snapshots or streams").strongReference(true).register(registry);
         Gauge.builder("debezium.milliseconds.behind.source", jmx, j -> j.millisBehindSource().map(Long::doubleValue).orElse(Double.NaN))
                 .tag("domain", domain).description("Debezium: now minus the binlog time of the last event read").register(registry);
         Gauge.builder("debezium.connected", jmx, j -> j.connected().map(c -> c ? 1.0 : 0.0).orElse(0.0))
@@ -61,7 +61,7 @@ final class CaptureMetrics {
                 .tag("domain", domain).description("Debezium: binlog events seen since the task started").register(registry);
         Gauge.builder("debezium.snapshot.running", jmx, j -> j.snapshot().map(s -> s.running() ? 1.0 : 0.0).orElse(0.0))
                 .tag("domain", domain).description("Debezium: whether a snapshot (initial or incremental) runs").register(registry);
-        Gauge.builder("debezium.snapshot.tables.total", jmx, j -> j.snapshot().map(s -> (double) s.totalTables()).orElse(Double.NaN))
+        Gauge.builder("debezium.snapshot.tables", jmx, j -> j.snapshot().map(s -> (double) s.totalTables()).orElse(Double.NaN))
                 .tag("domain", domain).description("Debezium: tables of the running or last snapshot").register(registry);
         Gauge.builder("debezium.snapshot.tables.remaining", jmx, j -> j.snapshot().map(s -> (double) s.remainingTables()).orElse(Double.NaN))
                 .tag("domain", domain).description("Debezium: tables the running snapshot has still to read").register(registry);

@@ -84,12 +84,16 @@ final class DebeziumJmx {
         }
     }
 
+    /** One notification of Debezium, e.g. about an incremental snapshot (its id is the snapshot's). */
+    record Notice(String id, String aggregateType, String type, Map<String, String> data) {
+    }
+
     /**
-     * Passes each notification Debezium sends (its JSON: {@code id}, {@code aggregate_type}, {@code type},
-     * {@code additional_data}) to {@code consumer}, once the notification MBean is registered (at task
-     * start); notifications are forgotten by Debezium as they are passed on.
+     * Passes each notification Debezium sends to {@code consumer}, once the notification MBean is
+     * registered (at task start). The notification's own JSON leaves its id out, so the notices are
+     * read from the MBean's list, which is then emptied: Debezium keeps every notice for JMX readers.
      */
-    synchronized void subscribe(Consumer<String> consumer) {
+    synchronized void subscribe(Consumer<Notice> consumer) {
         unsubscribe();
         Optional<ObjectName> name = find("management", "notifications");
         if (name.isEmpty()) {
@@ -97,14 +101,16 @@ final class DebeziumJmx {
             return;
         }
         NotificationListener l = (n, handback) -> {
-            if (n.getUserData() != null) {
-                consumer.accept(n.getUserData().toString());
-            }
             try {
-                // The channel keeps every notification it sent for JMX readers: drop them, we have ours.
+                Object list = server.getAttribute(name.get(), "Notifications");
                 server.invoke(name.get(), "reset", new Object[0], new String[0]);
+                if (list instanceof CompositeData[] notices) {
+                    for (CompositeData c : notices) {
+                        consumer.accept(notice(c));
+                    }
+                }
             } catch (javax.management.JMException e) {
-                log.debug("Cannot reset Debezium notifications of {}: {}", serverName, e.getMessage());
+                log.debug("Cannot read Debezium notifications of {}: {}", serverName, e.getMessage());
             }
         };
         try {
@@ -114,6 +120,17 @@ final class DebeziumJmx {
         } catch (InstanceNotFoundException e) {
             log.warn("Debezium notifications of {} went away before the capture subscribed", serverName);
         }
+    }
+
+    private static Notice notice(CompositeData c) {
+        Map<String, String> data = new LinkedHashMap<>();
+        if (c.get("additionalData") instanceof TabularData table) {
+            for (Object row : table.values()) {
+                CompositeData d = (CompositeData) row;
+                data.put(String.valueOf(d.get("key")), String.valueOf(d.get("value")));
+            }
+        }
+        return new Notice(String.valueOf(c.get("id")), String.valueOf(c.get("aggregateType")), String.valueOf(c.get("type")), data);
     }
 
     synchronized void unsubscribe() {

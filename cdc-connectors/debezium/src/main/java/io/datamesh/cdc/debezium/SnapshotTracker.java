@@ -1,6 +1,5 @@
 package io.datamesh.cdc.debezium;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,34 +80,30 @@ final class SnapshotTracker {
         }
     }
 
-    /** A Debezium notification, as its JSON. */
-    synchronized void notified(String json) {
-        try {
-            JsonNode n = StoredState.JSON.readTree(json);
-            if (!"Incremental Snapshot".equals(n.path("aggregate_type").asText())) {
-                return;
+    /** A Debezium notification: the incremental snapshot it is about started, moved on, completed or was aborted. */
+    synchronized void notified(DebeziumJmx.Notice n) {
+        if (!"Incremental Snapshot".equals(n.aggregateType())) {
+            return;
+        }
+        Run r = incremental.computeIfAbsent(n.id(), k -> new Run(k, new ArrayList<>()));
+        String collections = n.data().get("data_collections");
+        if (collections != null) {
+            r.tables = Arrays.stream(collections.split(",")).map(this::table).filter(t -> !t.isEmpty()).toList();
+        }
+        switch (n.type()) {
+            case "IN_PROGRESS" -> r.currentTable = table(n.data().getOrDefault("current_collection_in_progress", ""));
+            case "COMPLETED" -> {
+                r.state = "COMPLETED";
+                r.currentTable = null;
             }
-            String id = n.path("id").asText();
-            JsonNode data = n.path("additional_data");
-            Run r = incremental.computeIfAbsent(id, k -> new Run(k, new ArrayList<>()));
-            if (data.has("data_collections")) {
-                r.tables = Arrays.stream(data.get("data_collections").asText().split(","))
-                        .map(this::table).filter(t -> !t.isEmpty()).toList();
+            case "ABORTED" -> r.state = "ABORTED";
+            default -> {
+                // STARTED, PAUSED, RESUMED, TABLE_SCAN_COMPLETED: the tables above say enough.
             }
-            switch (n.path("type").asText()) {
-                case "IN_PROGRESS" -> r.currentTable = table(data.path("current_collection_in_progress").asText());
-                case "COMPLETED" -> {
-                    r.state = "COMPLETED";
-                    r.currentTable = null;
-                }
-                case "ABORTED" -> r.state = "ABORTED";
-                default -> {
-                    // STARTED, PAUSED, RESUMED, TABLE_SCAN_COMPLETED: the tables above say enough.
-                }
-            }
-            log.info("Incremental snapshot notification id={} type={} data={}", id, n.path("type").asText(), data);
-        } catch (IOException e) {
-            log.warn("Unreadable Debezium notification: {}", json);
+        }
+        log.debug("Incremental snapshot notification id={} type={} data={}", n.id(), n.type(), n.data());
+        if (!"IN_PROGRESS".equals(n.type())) {
+            log.info("Incremental snapshot id={} {} tables={}", n.id(), n.type(), r.tables);
         }
     }
 
