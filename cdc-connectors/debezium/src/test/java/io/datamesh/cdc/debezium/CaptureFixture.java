@@ -148,6 +148,25 @@ final class CaptureFixture {
         return new ArrayList<>(byPosition.values());
     }
 
+    /** How many records {@code topic} holds (the sum of its partitions' end offsets). */
+    long count(String topic) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Writes {@code settings} as the capture's properties file. */
+    java.nio.file.Path writeConfig(java.nio.file.Path dir, Map<String, String> settings) throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve(domain + ".properties");
+        StringBuilder b = new StringBuilder("# capture of the test database ").append(database).append('\n');
+        settings.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+        java.nio.file.Files.writeString(file, b.toString());
+        return file;
+    }
+
     /** Raw records of every topic of the capture's tables. */
     List<Raw> readAll(CaptureConfig config) {
         List<Raw> all = new ArrayList<>();
