@@ -552,6 +552,13 @@ public final class Capture implements AutoCloseable {
         }
     }
 
+    /** What the capture of {@code config} has stored in Kafka (it may run or not). */
+    public static StoredOffset stored(CaptureConfig config) {
+        StoredState s = StoredState.read(config);
+        return new StoredOffset(s.epoch(), s.binlogFile().orElse(null), s.binlogPosition().orElse(0L),
+                s.offset().map(o -> (String) o.get("gtids")).orElse(null), s.snapshotUnfinished(), s.historyRecords());
+    }
+
     /**
      * Asks the running capture of {@code config} for an incremental snapshot of some of its tables, through
      * its signals topic; the capture reads them again in chunks while it streams. Follow it in

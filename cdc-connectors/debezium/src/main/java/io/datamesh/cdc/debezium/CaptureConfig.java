@@ -185,12 +185,6 @@ public record CaptureConfig(String domain, String database, List<String> tables,
     public record Timings(Duration offsetsCommitInterval, Duration pollInterval, Duration heartbeatInterval,
                           Duration reconnectInterval, Duration retryDelayInitial, Duration retryDelayMax,
                           Duration headroomInterval, int incrementalChunkSize) {
-
-        /** The defaults of {@link #DEFINITION}. */
-        public static Timings defaults() {
-            return timings(new AbstractConfig(DEFINITION, Map.of(DOMAIN, "d", DATABASE, "d", TABLES, "t", USER, "u",
-                    BOOTSTRAP_SERVERS, "b"), false));
-        }
     }
 
     /** Reads and validates a capture's file; {@code overrides} win over its lines (e.g. {@code make run}'s ports). */

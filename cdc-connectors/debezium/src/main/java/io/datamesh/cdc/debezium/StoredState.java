@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -79,10 +80,24 @@ record StoredState(Optional<Map<String, Object>> offset, int epoch, long history
                     .map(StoredState::parseMap);
             int epoch = Optional.ofNullable(latest.get(epochKey(config))).map(v -> parseMap(v).get("epoch"))
                     .map(n -> ((Number) n).intValue()).orElse(0);
-            TopicPartition history = new TopicPartition(TopicNames.cdcSchemaHistory(config.domain()).value(), 0);
-            long records = consumer.endOffsets(List.of(history), READ_TIMEOUT).get(history)
-                    - consumer.beginningOffsets(List.of(history), READ_TIMEOUT).get(history);
-            return new StoredState(offset, epoch, records);
+            return new StoredState(offset, epoch, historyRecords(config));
+        }
+    }
+
+    /** Records in the schema history topic: from its log start (a reset moves it) to its end. */
+    private static long historyRecords(CaptureConfig config) {
+        TopicPartition history = new TopicPartition(TopicNames.cdcSchemaHistory(config.domain()).value(), 0);
+        try (Admin admin = Capture.admin(config)) {
+            long start = admin.listOffsets(Map.of(history, OffsetSpec.earliest())).partitionResult(history)
+                    .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
+            long end = admin.listOffsets(Map.of(history, OffsetSpec.latest())).partitionResult(history)
+                    .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
+            return end - start;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the size of " + history.topic() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + history.topic(), e);
         }
     }
 
@@ -110,7 +125,7 @@ record StoredState(Optional<Map<String, Object>> offset, int epoch, long history
             producer.send(new ProducerRecord<>(offsets, 0, bytes(debeziumKey(config)), null)).get();
             TopicPartition history = new TopicPartition(TopicNames.cdcSchemaHistory(config.domain()).value(), 0);
             admin.deleteRecords(Map.of(history, RecordsToDelete.beforeOffset(
-                    admin.listOffsets(Map.of(history, org.apache.kafka.clients.admin.OffsetSpec.latest())).partitionResult(history)
+                    admin.listOffsets(Map.of(history, OffsetSpec.latest())).partitionResult(history)
                             .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset())))
                     .all().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (IOException e) {

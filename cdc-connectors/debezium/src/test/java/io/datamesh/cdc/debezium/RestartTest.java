@@ -31,9 +31,14 @@ class RestartTest {
             f.read(topic, 2, Duration.ofSeconds(60));
             f.sql("INSERT INTO items VALUES (3, 'three')", "UPDATE items SET name = 'uno' WHERE id = 1");
             f.read(topic, 4, Duration.ofSeconds(60));
-            CaptureFixture.await("offset stored", Duration.ofSeconds(10), () -> StoredState.read(config).offset()
-                    .map(o -> !"true".equals(String.valueOf(o.get("snapshot")))).orElse(false));
+            CaptureFixture.await("offset stored", Duration.ofSeconds(10), () -> !Capture.stored(config).snapshotUnfinished());
         }
+        StoredOffset stored = Capture.stored(config);
+        assertThat(stored.present()).isTrue();
+        assertThat(stored.binlogFile()).matches("mariadb-bin\\.[0-9]{6}");
+        assertThat(stored.gtids()).matches("0-1-[0-9]+");
+        assertThat(stored.epoch()).isZero();
+        assertThat(stored.historyRecords()).isPositive();
         // Changes while the capture is down are in the binlog, and only there.
         f.sql("INSERT INTO items VALUES (4, 'four')", "DELETE FROM items WHERE id = 2", "UPDATE items SET name = 'tre' WHERE id = 3");
 

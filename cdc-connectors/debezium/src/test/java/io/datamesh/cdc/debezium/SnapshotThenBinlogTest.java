@@ -76,6 +76,12 @@ class SnapshotThenBinlogTest {
                 assertThat(p.row()).isZero();
                 assertThat(p.id()).as("the MariaDB GTID").matches("0-1-[0-9]+");
             }
+            ChangeEvent.Row o3 = changes.get(0).event().row();
+            assertThat(o3.time("placed_at")).as("DATETIME from the binlog").isEqualTo(Instant.parse("2018-07-09T09:15:00Z"));
+            assertThat(o3.time("updated_at")).as("TIMESTAMP from the binlog").isEqualTo(Instant.parse("2018-07-09T09:15:00Z"));
+            assertThat(o3.text("business_day")).as("DATE from the binlog").isEqualTo("2018-07-09");
+            assertThat(o3.decimal("total", 2)).isEqualTo(new BigDecimal("25.50"));
+            assertThat(o3.flag("paid", true)).isFalse();
             assertThat(changes.get(1).event().before().text("status")).isEqualTo("PLACED");
             assertThat(changes.get(1).event().row().text("status")).isEqualTo("DELIVERED");
             assertThat(changes.get(1).event().row().decimal("total", 2)).isEqualTo(new BigDecimal("9.00"));
