@@ -100,6 +100,8 @@ public final class Capture implements AutoCloseable {
     private volatile String storedFile;
     private volatile long storedPosition;
     private int epoch;
+    /** Whether the capture's note says its initial snapshot is done (it streams); written once. */
+    private volatile boolean initialDone;
 
     private KafkaProducer<byte[], byte[]> producer;
     private PrometheusMeterRegistry registry;
@@ -146,6 +148,7 @@ public final class Capture implements AutoCloseable {
         StoredState stored = StoredState.read(config);
         refuseUnsafeStart(stored, facts);
         epoch = stored.epoch();
+        initialDone = "done".equals(stored.initial()) || stored.offset().isPresent() && !stored.snapshotUnfinished();
         Map<String, Object> offset = stored.offset().orElse(Map.of());
         storedFile = (String) offset.get("file");
         storedPosition = offset.get("pos") == null ? 0 : ((Number) offset.get("pos")).longValue();
@@ -156,6 +159,13 @@ public final class Capture implements AutoCloseable {
         long runRecords = offset.get(RawRecords.OFFSET_RUN_RECORDS) == null ? 0 : ((Number) offset.get(RawRecords.OFFSET_RUN_RECORDS)).longValue();
         RawRecords records = new RawRecords(config, epoch, run, runRecords);
         producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+        if (stored.offset().isEmpty()) {
+            note("started");
+        } else if (stored.snapshotUnfinished()) {
+            log.warn("Capture {} of domain {}: its initial snapshot did not finish; it is read again, under the same positions, so "
+                    + "the domains drop what they have. A row deleted or changed since it was first read keeps the version they have "
+                    + "until its next change", config.serverName(), config.domain());
+        }
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new CaptureMetrics(registry, config, jmx, headroom::get, () -> state);
         try {
@@ -389,6 +399,11 @@ public final class Capture implements AutoCloseable {
     private void refuseUnsafeStart(StoredState stored, SourceChecks.Facts facts) {
         String offsets = TopicNames.cdcOffsets(config.domain()).value();
         String history = TopicNames.cdcSchemaHistory(config.domain()).value();
+        if (stored.offset().isEmpty() && stored.historyRecords() > 0 && "started".equals(stored.initial())) {
+            log.warn("Capture {} of domain {}: its initial snapshot (epoch {}) stopped before Debezium stored an offset; "
+                    + "it is read again, under the same positions", config.serverName(), config.domain(), stored.epoch());
+            return;
+        }
         if (stored.offset().isEmpty() && stored.historyRecords() > 0) {
             throw new CaptureException(Reason.OFFSETS_LOST, "capture " + config.serverName() + " of domain " + config.domain()
                     + " stopped: " + offsets + " has no offset for it, but " + history + " holds " + stored.historyRecords()
@@ -423,6 +438,19 @@ public final class Capture implements AutoCloseable {
             ProvisionReport report = new TopicProvisioner(admin, 30_000).ensure(specs);
             log.info("Capture topics domain={} created={} existing={} drifts={}", config.domain(), report.created(),
                     report.unchanged(), report.drifts());
+        }
+    }
+
+    /** Writes the capture's note on its initial snapshot (see {@link StoredState#initialNote}). */
+    private void note(String initial) {
+        try {
+            producer.send(StoredState.initialNote(config, epoch, initial)).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("capture " + config.serverName() + ": cannot write its note to "
+                    + TopicNames.cdcOffsets(config.domain()).value() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the note of capture " + config.serverName(), e);
         }
     }
 
@@ -655,6 +683,11 @@ public final class Capture implements AutoCloseable {
                 if (file != null) {
                     storedFile = file.toString();
                     storedPosition = ((Number) s.offset().getOrDefault("pos", 0L)).longValue();
+                    if (!initialDone && s.offset().get("snapshot") == null) {
+                        // The first offset past the initial snapshot (a change or a heartbeat): it is done.
+                        initialDone = true;
+                        note("done");
+                    }
                 }
             }
             committer.markBatchFinished();

@@ -39,9 +39,11 @@ import io.datamesh.topics.TopicNames;
  *
  * @param offset         Debezium's stored offset of this server, or empty when there is none
  * @param epoch          0 until the first re-snapshot on purpose, then 1, 2, ...
+ * @param initial        the capture's own note on its epoch's initial snapshot: {@code started} (written before the
+ *                       engine first starts), {@code done} (written once it streams), or null (none written yet)
  * @param historyRecords records in the schema history topic
  */
-record StoredState(Optional<Map<String, Object>> offset, int epoch, long historyRecords) {
+record StoredState(Optional<Map<String, Object>> offset, int epoch, String initial, long historyRecords) {
 
     static final ObjectMapper JSON = new ObjectMapper();
     /** The namespace of the capture's own records in the offsets topic; Debezium reads only its engine's. */
@@ -63,9 +65,17 @@ record StoredState(Optional<Map<String, Object>> offset, int epoch, long history
         return offset.map(o -> ((Number) o.getOrDefault("pos", 0L)).longValue());
     }
 
-    /** Whether the stored offset is that of an initial snapshot that did not finish. */
+    /** Whether the stored offset is that of an initial snapshot that did not finish (Debezium then reads it again). */
     boolean snapshotUnfinished() {
-        return offset.map(o -> "true".equals(String.valueOf(o.get("snapshot")))).orElse(false);
+        return offset.map(StoredState::initialSnapshotRunning).orElse(false);
+    }
+
+    /** Debezium's reading of an offset: {@code snapshot} is {@code INITIAL} (or {@code true}, its older form) and not completed. */
+    static boolean initialSnapshotRunning(Map<String, ?> offset) {
+        Object snapshot = offset.get("snapshot");
+        Object completed = offset.get("snapshot_completed");
+        boolean initial = "INITIAL".equals(snapshot) || Boolean.TRUE.equals(snapshot) || "true".equals(snapshot);
+        return initial && !(Boolean.TRUE.equals(completed) || "true".equals(completed));
     }
 
     /** Reads the offsets and the size of the schema history of the capture of {@code config}. */
@@ -78,9 +88,9 @@ record StoredState(Optional<Map<String, Object>> offset, int epoch, long history
             Map<String, byte[]> latest = readAll(consumer, TopicNames.cdcOffsets(config.domain()).value());
             Optional<Map<String, Object>> offset = Optional.ofNullable(latest.get(debeziumKey(config)))
                     .map(StoredState::parseMap);
-            int epoch = Optional.ofNullable(latest.get(epochKey(config))).map(v -> parseMap(v).get("epoch"))
-                    .map(n -> ((Number) n).intValue()).orElse(0);
-            return new StoredState(offset, epoch, historyRecords(config));
+            Map<String, Object> mesh = Optional.ofNullable(latest.get(epochKey(config))).map(StoredState::parseMap).orElse(Map.of());
+            int epoch = mesh.get("epoch") == null ? 0 : ((Number) mesh.get("epoch")).intValue();
+            return new StoredState(offset, epoch, (String) mesh.get("initial"), historyRecords(config));
         }
     }
 
@@ -137,6 +147,23 @@ record StoredState(Optional<Map<String, Object>> offset, int epoch, long history
             throw new IllegalStateException("interrupted while resetting the capture of " + config.domain(), e);
         }
         return epoch;
+    }
+
+    /**
+     * Notes how far the initial snapshot of {@code epoch} is ({@code started} or {@code done}) in the capture's
+     * own record, so that a start finding history but no offset can tell a first snapshot that crashed before
+     * Debezium stored any offset (read it again) from offsets that were lost (refuse).
+     */
+    static ProducerRecord<byte[], byte[]> initialNote(CaptureConfig config, int epoch, String initial) {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("epoch", epoch);
+        value.put("initial", initial);
+        value.put("at", Instant.now().toString());
+        try {
+            return new ProducerRecord<>(TopicNames.cdcOffsets(config.domain()).value(), 0, bytes(epochKey(config)), JSON.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode the capture's note: " + e.getMessage(), e);
+        }
     }
 
     /** Debezium's key of this capture's offset: {@code ["<engine name>",{"server":"<server name>"}]}. */

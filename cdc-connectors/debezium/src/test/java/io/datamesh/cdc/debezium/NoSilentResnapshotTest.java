@@ -90,4 +90,31 @@ class NoSilentResnapshotTest {
                 .hasMessageContaining("bin/mesh cdc snapshot " + f.domain + " --reset");
         assertThat(f.readNow(f.domain + ".raw.t")).as("nothing was snapshotted silently").hasSize(1);
     }
+
+    @Test
+    void aFirstSnapshotStoppedBeforeItStoredAnOffsetIsReadAgainUnderTheSamePositions() throws Exception {
+        CaptureFixture f = new CaptureFixture(MARIADB.server(), KAFKA.bootstrapServers(), MARIADB.database()).withCaptureUser();
+        f.sql("CREATE TABLE t (id INT PRIMARY KEY)", "INSERT INTO t VALUES (1), (2), (3)");
+        CaptureConfig config = f.config("t");
+        String topic = f.domain + ".raw.t";
+        try (Capture capture = Capture.start(config)) {
+            f.read(topic, 3, Duration.ofSeconds(60));
+        }
+        // As the topics are when the process died during its first snapshot before Debezium stored an offset: the
+        // history is there, no offset, and the capture's note says the snapshot started.
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(KAFKA.producerConfig(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.cdcOffsets(f.domain).value(), 0,
+                    StoredState.debeziumKey(config).getBytes(java.nio.charset.StandardCharsets.UTF_8), null)).get();
+            producer.send(StoredState.initialNote(config, 0, "started")).get();
+        }
+        assertThat(Capture.stored(config).present()).isFalse();
+
+        try (Capture capture = Capture.start(config)) {
+            List<CaptureFixture.Raw> all = f.read(topic, 6, Duration.ofSeconds(60));
+            assertThat(CaptureFixture.deduplicated(all)).as("the same rows under the same positions: the guard keeps one each")
+                    .hasSize(3);
+            assertThat(CaptureFixture.streams(all)).containsExactly(config.serverName() + "/snapshot-initial");
+        }
+    }
 }
