@@ -26,15 +26,23 @@ final class DevPlatform implements AutoCloseable {
         this.components = List.copyOf(components);
     }
 
-    /** The local platform: broker, schema registry, the demo domains, their query router and demo data (unless {@code demo} is off). */
+    /**
+     * The local platform: broker, schema registry, the platform's MariaDB and the bus, the demo domains,
+     * the real sources (CDC captures, the bus bridge, the clickstream collector), the query router, and the
+     * demo's services at work (unless {@code demo} is off: then only the broker and the registry).
+     */
     static DevPlatform standard(DevSettings settings, boolean demo) {
         KafkaComponent kafka = new KafkaComponent(settings);
         RegistryComponent registry = new RegistryComponent(settings, kafka);
         if (!demo) {
             return new DevPlatform(List.of(kafka, registry));
         }
+        MariaDbComponent mariadb = new MariaDbComponent(settings);
+        BusComponent bus = new BusComponent(settings);
         DomainsComponent domains = new DomainsComponent(settings, kafka, registry);
-        return new DevPlatform(List.of(kafka, registry, domains, new RouterComponent(settings, kafka, domains), new DemoGenerator(kafka)));
+        SourcesComponent sources = new SourcesComponent(settings, kafka, bus);
+        return new DevPlatform(List.of(kafka, registry, mariadb, bus, domains, new CapturesComponent(settings.home(), kafka, mariadb), sources,
+                new RouterComponent(settings, kafka, domains), new DemoLoad(settings, mariadb, bus, sources)));
     }
 
     /**

@@ -50,6 +50,20 @@ public final class MeshDev implements Callable<Integer> {
             description = "Query API of all domains (default: ${DEFAULT-VALUE}; 0 = free).")
     int queryPort;
 
+    @Option(names = "--mariadb-port", defaultValue = "3307",
+            description = "Port of the platform's own MariaDB, the CDC source (default: ${DEFAULT-VALUE}; 0 = free).")
+    int mariadbPort;
+
+    @Option(names = "--collector-port", defaultValue = "8082", description = "Clickstream collector's HTTP port (default: ${DEFAULT-VALUE}; 0 = free).")
+    int collectorPort;
+
+    @Option(names = "--amqp-uri", defaultValue = "amqp://guest:guest@127.0.0.1:5672",
+            description = "The bus: a RabbitMQ that answers there is used, else an embedded broker is started on that port (default: ${DEFAULT-VALUE}).")
+    String amqpUri;
+
+    @Option(names = "--demo-rate", defaultValue = "1", description = "Orders the demo's services take per second (default: ${DEFAULT-VALUE}).")
+    double demoRate;
+
     @Option(names = "--no-demo", description = "Start only the broker and the registry: no demo domains, no demo data.")
     boolean noDemo;
 
@@ -67,7 +81,10 @@ public final class MeshDev implements Callable<Integer> {
     public Integer call() throws Exception {
         // Read by logback.xml before the first logger is used, so the log lands under --home.
         System.setProperty("mesh.home", home.toAbsolutePath().toString());
-        DevSettings settings = new DevSettings(home.toAbsolutePath().normalize(), kafkaPort, controllerPort, registryPort, queryPort);
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        DevSettings settings = new DevSettings(home.toAbsolutePath().normalize(), kafkaPort, controllerPort, registryPort, queryPort,
+                mariadbPort, collectorPort, amqpUri, demoRate);
         PrintWriter out = new PrintWriter(System.out, true);
         String stale = StateFormat.checkAndMark(settings.home());
         if (stale != null) {

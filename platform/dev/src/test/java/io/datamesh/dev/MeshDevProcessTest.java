@@ -85,6 +85,17 @@ class MeshDevProcessTest {
         }
         assertThat(httpGet("http://127.0.0.1:" + queryPort + "/domains/orders/views/orders-by-id/keys?limit=5"))
                 .as("the demo's orders, asked through the router").contains("\"orderId\":\"o");
+        assertThat(first.output()).anySatisfy(l -> assertThat(l).startsWith("MariaDB (CDC source)").contains("127.0.0.1:" + mariadbPort))
+                .anySatisfy(l -> assertThat(l).startsWith("AMQP bus").contains("embedded Qpid"))
+                .anySatisfy(l -> assertThat(l).startsWith("CDC orders").contains("/status"))
+                .anySatisfy(l -> assertThat(l).startsWith("clickstream collector").contains("http://127.0.0.1:" + collectorPort + "/collect"));
+        // DESIGN's question, through the platform's own MariaDB, Debezium, the orders domain and the sales aggregate.
+        String asKnownOnThe9th = "http://127.0.0.1:" + queryPort + "/domains/sales/aggregates/pizzas-sold-by-day?group=napoli-1"
+                + "&from=2018-07-08&to=2018-07-09&knownAt=2018-07-09";
+        awaitBody(asKnownOnThe9th, "\"pizzas\":6");
+        awaitBody(asKnownOnThe9th.replace("&knownAt=2018-07-09", ""), "\"pizzas\":5");
+        awaitBody("http://127.0.0.1:" + queryPort + "/domains/kitchen/views/pizzas-by-id/keys?limit=1", "\"kind\":\"BUS\"");
+        awaitBody("http://127.0.0.1:" + queryPort + "/domains/clickstream/views/sessions-by-id/keys?limit=1", "\"kind\":\"CLICK\"");
         assertThat(java.nio.file.Files.readAllLines(home.resolve(MeshDev.PLATFORM_FILE))).as("where the mesh command finds it")
                 .contains("bootstrap.servers=" + bootstrap, "registry.url=http://127.0.0.1:" + registryPort,
                         "query.url=http://127.0.0.1:" + queryPort);
@@ -129,6 +140,32 @@ class MeshDevProcessTest {
         }
     }
 
+    private final int mariadbPort = freePortUnchecked();
+    private final int collectorPort = freePortUnchecked();
+    private final int amqpPort = freePortUnchecked();
+
+    private static int freePortUnchecked() {
+        try {
+            return freePort();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Asks {@code url} until its body contains {@code text}: the sources and domains catch up at their pace. */
+    private static void awaitBody(String url, String text) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = httpGet(url);
+            if (body.contains(text)) {
+                return;
+            }
+            Thread.sleep(500); // polls an HTTP API, not Kafka
+        }
+        assertThat(body).as(url).contains(text);
+    }
+
     private static String httpGet(String url) throws Exception {
         java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -142,10 +179,13 @@ class MeshDevProcessTest {
 
     private DevProcess start(int kafkaPort, int controllerPort, int registryPort, int queryPort) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        // Its own MariaDB, collector and bus (an embedded broker on a free port): nothing shared with a make run of the machine.
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx768m", "-cp", System.getProperty("java.class.path"),
                 MeshDev.class.getName(), "--home", home.toString(),
                 "--kafka-port", String.valueOf(kafkaPort), "--controller-port", String.valueOf(controllerPort),
-                "--registry-port", String.valueOf(registryPort), "--query-port", String.valueOf(queryPort))
+                "--registry-port", String.valueOf(registryPort), "--query-port", String.valueOf(queryPort),
+                "--mariadb-port", String.valueOf(mariadbPort), "--collector-port", String.valueOf(collectorPort),
+                "--amqp-uri", "amqp://guest:guest@127.0.0.1:" + amqpPort)
                 .redirectErrorStream(true);
         Process p = pb.start();
         processes.add(p);

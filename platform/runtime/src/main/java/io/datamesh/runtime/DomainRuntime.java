@@ -278,7 +278,7 @@ public final class DomainRuntime implements AutoCloseable {
         List<TopicSpec> specs = new ArrayList<>();
         domain.raws().forEach(r -> specs.add(TopicSpec.of(r.topic(), t)));
         domain.products().forEach(p -> specs.add(TopicSpec.of(p.topic(), t)));
-        specs.add(TopicSpec.of(domain.deadLetters(), 1, t));
+        specs.add(TopicSpec.of(domain.deadLetters(), t));
         return specs;
     }
 

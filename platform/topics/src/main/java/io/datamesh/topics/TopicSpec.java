@@ -44,8 +44,12 @@ public record TopicSpec(TopicName name, int partitions, short replicationFactor,
         return new TopicSpec(name, partitions, settings.replicationFactor(), configs);
     }
 
-    /** The spec with the platform's default partition count (one partition for a CDC capture's state). */
+    /**
+     * The spec with the platform's default partition count; one partition for a domain's dead letters
+     * (few records, read whole by {@code mesh dlq}) and for a CDC capture's state. Every component that
+     * creates a domain's topics (its runtime, its sources) asks here, so they agree.
+     */
     public static TopicSpec of(TopicName name, TopicSettings settings) {
-        return of(name, name instanceof TopicName.Cdc ? 1 : settings.partitions(), settings);
+        return of(name, name instanceof TopicName.Cdc || name instanceof TopicName.DeadLetters ? 1 : settings.partitions(), settings);
     }
 }

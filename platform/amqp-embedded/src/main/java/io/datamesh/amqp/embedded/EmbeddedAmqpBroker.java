@@ -179,8 +179,13 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
         SystemLauncher qpid = launcher;
         launcher = null;
         if (qpid != null) {
-            qpid.shutdown();
-            log.info("Embedded AMQP broker stopped port={}", port);
+            try {
+                qpid.shutdown();
+                log.info("Embedded AMQP broker stopped port={}", port);
+            } catch (IllegalStateException e) {
+                // Qpid registers a shutdown hook of its own: when the JVM stops, it may have closed itself first.
+                log.info("Embedded AMQP broker already stopped port={} ({})", port, e.getMessage());
+            }
         }
         if (workDir != null) {
             deleteRecursively(workDir);
