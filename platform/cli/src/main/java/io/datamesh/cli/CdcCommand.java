@@ -211,7 +211,12 @@ final class CdcCommand implements Runnable {
             long done = 0;
             try (Progress progress = new Progress(spec.commandLine().getErr(), "% of " + String.join(", ", tables) + " read", 100)) {
                 while (System.nanoTime() < deadline) {
-                    JsonNode run = status(at).path("incrementalSnapshots").path(id);
+                    JsonNode run = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+                    for (JsonNode r : status(at).path("incrementalSnapshots")) {
+                        if (id.equals(r.path("run").asText())) {
+                            run = r;
+                        }
+                    }
                     int percent = run.path("percent").asInt(0);
                     for (; done < percent; done++) {
                         progress.step();
