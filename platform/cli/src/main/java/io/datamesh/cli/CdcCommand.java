@@ -162,8 +162,9 @@ final class CdcCommand implements Runnable {
             if (p == null || p.isNull() || p.isMissingNode()) {
                 return "-";
             }
-            return p.path("source").asText() + " " + p.path("segment").asText() + ":" + p.path("offset").asText()
-                    + (p.path("id").isTextual() ? " " + p.path("id").asText() : "");
+            String segment = p.path("segment").asText("");
+            return p.path("source").asText() + (segment.isEmpty() ? " #" + p.path("offset").asText() // a snapshot read: its number in the run
+                    : " " + segment + ":" + p.path("offset").asText()) + (p.path("id").isTextual() ? " " + p.path("id").asText() : "");
         }
     }
 
