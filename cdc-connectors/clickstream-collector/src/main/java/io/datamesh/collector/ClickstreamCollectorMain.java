@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.datamesh.topics.TopicSettings;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
         description = "Collects clicks from web pages and mobile apps (POST /collect) into the clickstream raw topic.")
 public final class ClickstreamCollectorMain implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -50,6 +51,12 @@ public final class ClickstreamCollectorMain implements Callable<Integer> {
         Map<String, Object> collector = new HashMap<>();
         Map<String, Object> topics = new HashMap<>();
         settings.forEach((k, v) -> (k.startsWith("topics.") ? topics : collector).put(k, v));
+        for (String key : collector.keySet()) {
+            if (!CollectorConfig.DEFINITION.names().contains(key)) {
+                throw new ConfigException("unknown collector setting '" + key + "'; the settings are "
+                        + new java.util.TreeSet<>(CollectorConfig.DEFINITION.names()) + " and topics.*");
+            }
+        }
         collector.put(CollectorConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         collector.put(CollectorConfig.HOST, host);
         collector.put(CollectorConfig.PORT, port);

@@ -29,7 +29,7 @@ public final class RabbitBridgeMain implements Callable<Integer> {
             description = "The domain's bridge config: a properties file, or classpath:<resource> (e.g. classpath:bridges/kitchen.properties).")
     String config;
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @Option(names = "--amqp-uri", defaultValue = RabbitBridge.DEFAULT_AMQP_URI, description = "The bus (default: ${DEFAULT-VALUE}).")

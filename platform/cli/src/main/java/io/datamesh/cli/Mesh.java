@@ -2,6 +2,8 @@ package io.datamesh.cli;
 
 import java.io.PrintWriter;
 
+import io.datamesh.bridge.RabbitBridgeMain;
+import io.datamesh.collector.ClickstreamCollectorMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,8 +30,7 @@ public final class Mesh implements Runnable {
 
     /** Runs with {@code location} telling where the platform is when flags do not. */
     static int run(PrintWriter out, PrintWriter err, PlatformLocation location, String... args) {
-        CommandLine cli = new CommandLine(new Mesh());
-        cli.setDefaultValueProvider(location);
+        CommandLine cli = commandLine(location);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -37,6 +38,16 @@ public final class Mesh implements Runnable {
             return 2;
         });
         return cli.execute(args);
+    }
+
+    /** Every command, with {@code location} telling where the platform is when flags do not. */
+    static CommandLine commandLine(PlatformLocation location) {
+        CommandLine cli = new CommandLine(new Mesh());
+        // The sources' own commands, under their short names; before the default provider, so that they find the platform too.
+        cli.addSubcommand("bridge", new CommandLine(new RabbitBridgeMain()).setCommandName("bridge"));
+        cli.addSubcommand("collector", new CommandLine(new ClickstreamCollectorMain()).setCommandName("collector"));
+        cli.setDefaultValueProvider(location);
+        return cli;
     }
 
     /** One line: the error's message; for a Kafka that does not answer, which address was asked and where it came from. */

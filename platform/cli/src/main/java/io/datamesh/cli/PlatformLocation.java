@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.OptionSpec;
  *   --bootstrap-servers    MESH_BOOTSTRAP_SERVERS   bootstrap.servers   127.0.0.1:9092
  *   --registry             MESH_REGISTRY            registry.url        http://127.0.0.1:8081
  *   --url                  MESH_URL                 query.url           http://127.0.0.1:8080
+ *   --amqp-uri             MESH_AMQP_URI            amqp.uri            amqp://guest:guest@127.0.0.1:5672
  * </pre>
  */
 final class PlatformLocation implements CommandLine.IDefaultValueProvider {
@@ -37,7 +38,8 @@ final class PlatformLocation implements CommandLine.IDefaultValueProvider {
     static final Map<String, Setting> SETTINGS = Map.of(
             "--bootstrap-servers", new Setting("--bootstrap-servers", "MESH_BOOTSTRAP_SERVERS", "bootstrap.servers", "127.0.0.1:9092"),
             "--registry", new Setting("--registry", "MESH_REGISTRY", "registry.url", "http://127.0.0.1:8081"),
-            "--url", new Setting("--url", "MESH_URL", "query.url", "http://127.0.0.1:8080"));
+            "--url", new Setting("--url", "MESH_URL", "query.url", "http://127.0.0.1:8080"),
+            "--amqp-uri", new Setting("--amqp-uri", "MESH_AMQP_URI", "amqp.uri", "amqp://guest:guest@127.0.0.1:5672"));
 
     private final Function<String, String> env;
     private final Path home;

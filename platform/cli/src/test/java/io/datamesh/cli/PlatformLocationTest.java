@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Every command finds the platform: flags, then MESH_* variables, then the file make run writes, then the defaults; errors name where they looked. */
 class PlatformLocationTest {
@@ -69,5 +70,29 @@ class PlatformLocationTest {
                 "--url", "http://127.0.0.1:" + closed);
 
         assertThat(err.toString()).contains("nothing answers at http://127.0.0.1:" + closed + " (from --url)");
+    }
+
+    @Test
+    void theSourcesCommandsFindKafkaAndTheBusInTheFile() throws Exception {
+        Files.writeString(home.resolve("platform.properties"), "bootstrap.servers=127.0.0.1:19092\namqp.uri=amqp://guest:guest@127.0.0.1:15672\n");
+        PlatformLocation location = location();
+
+        CommandLine.ParseResult bridge = Mesh.commandLine(location).parseArgs("bridge", "--config", "bridges/kitchen.properties");
+        CommandLine.ParseResult collector = Mesh.commandLine(location).parseArgs("collector");
+
+        assertThat(bridge.subcommand().commandSpec().findOption("--bootstrap-servers").<String>getValue()).isEqualTo("127.0.0.1:19092");
+        assertThat(bridge.subcommand().commandSpec().findOption("--amqp-uri").<String>getValue()).isEqualTo("amqp://guest:guest@127.0.0.1:15672");
+        assertThat(collector.subcommand().commandSpec().findOption("--bootstrap-servers").<String>getValue()).isEqualTo("127.0.0.1:19092");
+    }
+
+    @Test
+    void aSourceCommandRefusesABadSettingInOneLineBeforeItConnects() {
+        StringWriter err = new StringWriter();
+        int exit = Mesh.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), location(), "collector",
+                "--set", "collector.max.batch.events=10");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("mesh: unknown collector setting 'collector.max.batch.events'; the settings are [")
+                .contains("collector.batch.max.events").hasLineCount(1);
     }
 }
