@@ -136,6 +136,16 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
         return schema;
     }
 
+    /** The generated class of the envelope, e.g. {@code OrderLineRecord}. */
+    public Class<W> envelopeClass() {
+        return envelope;
+    }
+
+    /** The generated class of the payload, e.g. {@code OrderLine}. */
+    public Class<P> payloadClass() {
+        return payload;
+    }
+
     @Override
     public Serde<ProductRecord<P>> serde(String topic) {
         MeshAvroSerde<W> avro = new MeshAvroSerde<W>(registry, autoRegister).withClassLoader(envelope.getClassLoader());
