@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -38,11 +39,14 @@ public final class GenerateSchemas {
         Path out = Path.of(args[1]);
         DomainSchemas schemas = DomainSchemas.read(avro);
         int written = generate(schemas, out);
-        System.out.println("mesh: " + schemas.products().size() + " payload" + (schemas.products().size() == 1 ? "" : "s") + " in " + avro
-                + schemas.products().stream().map(p -> p.payload().getName() + " (envelope " + p.envelope().getName() + ")").toList()
-                + (schemas.consumed().isEmpty() ? "" : ", " + schemas.consumed().size() + " consumed product"
-                        + (schemas.consumed().size() == 1 ? "" : "s"))
-                + ": " + written + " Java file" + (written == 1 ? "" : "s") + " changed in " + out);
+        if (schemas.all().isEmpty() && written == 0) {
+            return;
+        }
+        List<String> what = new ArrayList<>();
+        schemas.products().forEach(p -> what.add(p.payload().getName() + " (envelope " + p.envelope().getName() + ")"));
+        schemas.consumed().forEach(c -> what.add(c.getName() + " (consumed)"));
+        System.out.println("mesh: schemas of " + avro + ": " + String.join(", ", what) + "; " + written + " Java file"
+                + (written == 1 ? "" : "s") + " changed in " + out);
     }
 
     /**

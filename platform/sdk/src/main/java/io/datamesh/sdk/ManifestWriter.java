@@ -18,6 +18,10 @@ public final class ManifestWriter {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: ManifestWriter <classes folder>");
         }
+        if (!Files.isDirectory(Path.of(args[0]))) {
+            // A module without classes (the domain parent itself, a pom): no domain, no manifest.
+            return;
+        }
         // The module's own services file, not every one on the classpath (a consumer domain's tests may
         // have the domains it reads on theirs).
         Path services = Path.of(args[0]).resolve("META-INF/services/" + DomainDefinition.class.getName());
