@@ -1,5 +1,6 @@
 package io.datamesh.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -68,7 +69,7 @@ final class NewCommand implements Runnable {
                     DomainScaffold.platformVersion());
             Path folder = dir != null ? dir : Path.of(domain);
             Map<String, String> files = DomainScaffold.write(module, folder);
-            var out = spec.commandLine().getOut();
+            PrintWriter out = spec.commandLine().getOut();
             out.println("mesh: domain " + module.domain() + " in " + folder + ": reads " + module.domain() + ".raw." + module.raw() + " ("
                     + module.format().description + "), publishes " + module.domain() + ".product." + module.product() + ".v1 (payload "
                     + module.payload() + ", envelope " + module.payload() + "Record), view " + module.view());

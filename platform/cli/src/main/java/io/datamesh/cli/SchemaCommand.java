@@ -165,6 +165,10 @@ final class SchemaCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             jars.forEach(Base::requireFile);
+            if (source.published != null) {
+                // A domain's first publication starts its folder.
+                Files.createDirectories(source.published);
+            }
             PublishedSchemas published = published();
             Map<String, Schema> current = current();
             List<SchemaGate.Verdict> verdicts = SchemaGate.check(current, published);

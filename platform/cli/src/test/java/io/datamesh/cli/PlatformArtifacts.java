@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,7 +82,8 @@ final class PlatformArtifacts {
             if (!"pom".equals(text(project, "packaging"))) {
                 jar(module, dir.resolve(artifact + "-" + version + ".jar"));
             }
-            todo.addAll(ancestry(artifact).subList(1, ancestry(artifact).size()));
+            List<String> ancestry = ancestry(artifact);
+            todo.addAll(ancestry.subList(1, ancestry.size()));
             todo.addAll(platformDependencies(child(project, "dependencies")));
             if (inherited.contains(artifact)) {
                 // A team's module runs the build of the parents it inherits, with their plugins' dependencies.
@@ -175,7 +177,7 @@ final class PlatformArtifacts {
 
     static void deleteTree(Path folder) throws IOException {
         try (Stream<Path> files = Files.walk(folder)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(f);
             }
         }

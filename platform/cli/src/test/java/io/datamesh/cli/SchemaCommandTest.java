@@ -68,12 +68,13 @@ class SchemaCommandTest {
     @Test
     void publishWritesTheFirstVersionsAndThenNothingNew() throws Exception {
         String[] jars = demoJars();
-        Result first = mesh(with(new String[] {"schema", "publish", "--published", dir.toString()}, jars));
+        Path published = dir.resolve("published"); // a domain's first publication starts the folder
+        Result first = mesh(with(new String[] {"schema", "publish", "--published", published.toString()}, jars));
         assertThat(first.exit()).as(first.err()).isZero();
-        assertThat(dir.resolve("orders.product.orders.v1-value/v1.avsc")).isRegularFile();
-        Result second = mesh(with(new String[] {"schema", "publish", "--published", dir.toString()}, jars));
+        assertThat(published.resolve("orders.product.orders.v1-value/v1.avsc")).isRegularFile();
+        Result second = mesh(with(new String[] {"schema", "publish", "--published", published.toString()}, jars));
         assertThat(second.out()).contains("same    orders.product.orders.v1-value (v1 is current)").doesNotContain("published ");
-        assertThat(mesh(with(new String[] {"schema", "check", "--published", dir.toString()}, jars)).exit()).isZero();
+        assertThat(mesh(with(new String[] {"schema", "check", "--published", published.toString()}, jars)).exit()).isZero();
     }
 
     @Test

@@ -38,7 +38,7 @@ public final class CheckPublished {
             // A module without a manifest (the domain parent itself, a pom): no products to check.
             return;
         }
-        List<String> lines = check(Path.of(args[0]), Path.of(args[1]));
+        List<String> lines = check(Path.of(args[0]), Path.of(args[1]).normalize());
         lines.forEach(System.out::println);
     }
 
