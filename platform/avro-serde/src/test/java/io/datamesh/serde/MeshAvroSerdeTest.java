@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.datamesh.schemas.orders.OrderLine;
+import io.datamesh.serde.fixtures.OrderLine;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -112,7 +112,7 @@ class MeshAvroSerdeTest {
 
         assertThatThrownBy(() -> serializer.serialize(TOPIC, line())).isInstanceOfSatisfying(SerdeFailure.class, e -> {
             assertThat(e.reason()).isEqualTo(SerdeFailure.Reason.SCHEMA_NOT_REGISTERED);
-            assertThat(e).hasMessageStartingWith("schema io.datamesh.schemas.orders.OrderLine is not registered under subject "
+            assertThat(e).hasMessageStartingWith("schema io.datamesh.serde.fixtures.OrderLine is not registered under subject "
                     + TOPIC + "-value");
         });
         registry.register(TOPIC + "-value", OrderLine.getClassSchema());

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mesh", mixinStandardHelpOptions = true, version = "mesh 0.1.0",
         description = "The data mesh platform's command-line tool.",
         subcommands = {SchemaCommand.class, RunCommand.class, DlqCommand.class, TopicsCommand.class, TailCommand.class,
-            QueryCommand.class, RouterCommand.class, DomainsCommand.class, RegistryCommand.class, CdcCommand.class})
+            QueryCommand.class, RouterCommand.class, DomainsCommand.class, RegistryCommand.class, CdcCommand.class, NewCommand.class})
 public final class Mesh implements Runnable {
 
     @CommandLine.Spec
@@ -33,6 +33,12 @@ public final class Mesh implements Runnable {
         CommandLine cli = commandLine(location);
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler((e, args2) -> {
+            // A wrong or missing option is one line too, with where the options are told.
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("mesh: " + e.getMessage() + " (" + command.getCommandSpec().qualifiedName() + " --help lists the options)");
+            return command.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("mesh: " + message(e, commandLine));
             return 2;

@@ -25,7 +25,7 @@ final class RunCommand implements Callable<Integer> {
     /** Exit code when a second signal forces the stop. */
     static final int EXIT_FORCED = 130;
 
-    @Parameters(index = "0", paramLabel = "JAR", description = "The domain's jar (built under streams-apps/).")
+    @Parameters(index = "0", paramLabel = "JAR", description = "The domain's jar (mvn package of its module; bin/mesh new domain makes one).")
     Path jar;
 
     @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",

@@ -3,21 +3,23 @@ package io.datamesh.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 
 import io.datamesh.schema.compat.PublishedDirectory;
 import io.datamesh.schema.compat.PublishedSchemas;
 import io.datamesh.schema.compat.SchemaGate;
+import io.datamesh.sdk.DomainManifest;
 import io.datamesh.serde.RegistryPublishedSchemas;
 import io.datamesh.serde.RestSchemaRegistryClient;
 import io.datamesh.serde.SchemaRegistryClient;
@@ -54,8 +56,8 @@ final class SchemaCommand implements Runnable {
         @ArgGroup(exclusive = true)
         Source source = new Source();
 
-        @Option(names = "--jar", paramLabel = "FILE", description = "A domain's jar whose META-INF/mesh/products.properties names its public schemas;"
-                + " repeatable. Default: the demo domains' schemas.")
+        @Option(names = "--jar", paramLabel = "FILE", description = "A domain's jar (mvn package of its module), whose manifest names its"
+                + " products and their schemas; repeatable. Default: the domain jars in ./target.")
         List<Path> jars = new ArrayList<>();
 
         @Spec
@@ -76,40 +78,65 @@ final class SchemaCommand implements Runnable {
             return new RestSchemaRegistryClient(source.registry);
         }
 
-        /** subject → current schema, from every products index on the jars (or this tool's classpath). */
-        Map<String, Schema> current() throws Exception {
-            List<URL> urls = new ArrayList<>();
-            for (Path jar : jars) {
-                if (!Files.isRegularFile(jar)) {
-                    throw new IllegalArgumentException("no jar at " + jar);
-                }
-                urls.add(jar.toUri().toURL());
-            }
-            ClassLoader loader = urls.isEmpty() ? getClass().getClassLoader()
-                    : new URLClassLoader(urls.toArray(URL[]::new), getClass().getClassLoader());
+        /** subject → current schema, from the manifests of the jars (or of the domain jars in ./target). */
+        Map<String, Schema> current() throws IOException {
+            List<Path> given = jars.isEmpty() ? domainJarsIn(Path.of("target")) : jars;
             Map<String, Schema> out = new TreeMap<>();
-            Enumeration<URL> indexes = loader.getResources("META-INF/mesh/products.properties");
-            while (indexes.hasMoreElements()) {
-                URL index = indexes.nextElement();
-                Properties p = new Properties();
-                try (InputStream in = index.openStream()) {
-                    p.load(in);
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("cannot read " + index + ": " + e.getMessage(), e);
-                }
-                for (String topic : p.stringPropertyNames()) {
-                    String cls = p.getProperty(topic).trim();
-                    try {
-                        out.put(topic + "-value", (Schema) Class.forName(cls, true, loader).getMethod("getClassSchema").invoke(null));
-                    } catch (ClassNotFoundException e) {
-                        throw new IllegalArgumentException(index + " names class " + cls + " for " + topic + ", which is not in the jar", e);
+            for (Path jar : given) {
+                DomainManifest manifest = manifest(jar)
+                        .orElseThrow(() -> new IllegalArgumentException(jar + " has no " + DomainManifest.PATH + ": not a domain's jar"
+                                + " (mvn package builds one in a module whose parent is mesh-domain-parent)"));
+                for (DomainManifest.Output o : manifest.outputs()) {
+                    if (o.valueSchema() != null) {
+                        out.put(o.topic() + "-value", new Schema.Parser().parse(o.valueSchema()));
                     }
                 }
             }
             if (out.isEmpty()) {
-                throw new IllegalArgumentException("no META-INF/mesh/products.properties found: nothing to check");
+                throw new IllegalArgumentException("no Avro product in " + given + ": nothing to check");
             }
             return out;
+        }
+
+        private static List<Path> domainJarsIn(Path folder) throws IOException {
+            List<Path> found = new ArrayList<>();
+            if (Files.isDirectory(folder)) {
+                try (Stream<Path> files = Files.list(folder)) {
+                    for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                        if (manifest(f).isPresent()) {
+                            found.add(f);
+                        }
+                    }
+                }
+            }
+            if (found.isEmpty()) {
+                throw new IllegalArgumentException("no domain jar in " + folder.toAbsolutePath().normalize()
+                        + ": give --jar FILE, or run mvn package in the domain's module first");
+            }
+            return found;
+        }
+
+        static void requireFile(Path jar) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException("no jar at " + jar);
+            }
+        }
+
+        private static Optional<DomainManifest> manifest(Path jar) throws IOException {
+            requireFile(jar);
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                ZipEntry entry = zip.getEntry(DomainManifest.PATH);
+                if (entry == null) {
+                    return Optional.empty();
+                }
+                try (InputStream in = zip.getInputStream(entry)) {
+                    return Optional.of(DomainManifest.parse(in, jar.getFileName() + "!" + DomainManifest.PATH));
+                }
+            } catch (ZipException e) {
+                throw new IllegalArgumentException(jar + " is not a jar: " + e.getMessage(), e);
+            } catch (DomainManifest.InvalidManifestException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         }
 
         PrintWriter out() {
@@ -122,7 +149,9 @@ final class SchemaCommand implements Runnable {
     static final class Check extends Base {
         @Override
         public Integer call() throws Exception {
-            List<SchemaGate.Verdict> verdicts = SchemaGate.check(current(), published());
+            jars.forEach(Base::requireFile);
+            PublishedSchemas published = published();
+            List<SchemaGate.Verdict> verdicts = SchemaGate.check(current(), published);
             verdicts.forEach(v -> out().println(v.describe()));
             boolean broken = SchemaGate.broken(verdicts);
             out().println(broken ? "schema check FAILED: a published schema would break its consumers" : "schema check passed");
@@ -135,8 +164,13 @@ final class SchemaCommand implements Runnable {
     static final class Publish extends Base {
         @Override
         public Integer call() throws Exception {
-            Map<String, Schema> current = current();
+            jars.forEach(Base::requireFile);
+            if (source.published != null) {
+                // A domain's first publication starts its folder.
+                Files.createDirectories(source.published);
+            }
             PublishedSchemas published = published();
+            Map<String, Schema> current = current();
             List<SchemaGate.Verdict> verdicts = SchemaGate.check(current, published);
             if (SchemaGate.broken(verdicts)) {
                 verdicts.stream().filter(v -> v.status() == SchemaGate.Verdict.Status.BROKEN).forEach(v -> out().println(v.describe()));

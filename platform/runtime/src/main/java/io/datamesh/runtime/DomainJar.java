@@ -24,16 +24,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A feature team's jar, opened for deployment: its manifest is read and checked before any of its
- * code runs; its classes load in a class loader of their own (the platform's API — SDK, schemas,
- * Kafka, Avro — comes from the parent, everything else from the jar first), so two domains with
- * different versions of a library cannot clash. Then its output schemas are checked against the
+ * code runs, and the jar must hold every class the manifest names (its definition, and the schema
+ * classes of what it publishes and reads: a domain's schemas travel in its jar). Its classes load in a
+ * class loader of their own: the platform's API — SDK, the shared envelope, Kafka, Avro — comes from the
+ * parent, everything else from the jar first, so two domains with different versions of a library, or
+ * of another domain's schema they read, cannot clash. Then its output schemas are checked against the
  * registry and registered, or the deployment stops with field and rule before any record is written.
  */
 public final class DomainJar implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DomainJar.class);
     private static final List<String> PLATFORM_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "io.datamesh.sdk.", "io.datamesh.sources.",
-            "io.datamesh.bitemporal.", "io.datamesh.serde.", "io.datamesh.topics.", "io.datamesh.schema.", "io.datamesh.schemas.",
+            "io.datamesh.bitemporal.", "io.datamesh.serde.", "io.datamesh.topics.", "io.datamesh.schema.", "io.datamesh.schemas.envelope.",
             "org.apache.kafka.", "org.apache.avro.", "com.fasterxml.jackson.", "org.slf4j.");
 
     private final Path jar;
@@ -50,7 +52,8 @@ public final class DomainJar implements AutoCloseable {
      * Reads and checks the manifest of {@code jar}.
      *
      * @throws RuntimeStartException naming what is wrong: no such jar, no manifest, a malformed one,
-     *                               a topic that breaks the naming rules or belongs to another domain
+     *                               a topic that breaks the naming rules or belongs to another domain, a
+     *                               class the manifest names that the jar lacks
      */
     public static DomainJar open(Path jar) {
         if (!Files.isRegularFile(jar)) {
@@ -60,11 +63,15 @@ public final class DomainJar implements AutoCloseable {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             ZipEntry entry = zip.getEntry(DomainManifest.PATH);
             if (entry == null) {
-                throw new RuntimeStartException(jar.getFileName() + " has no " + DomainManifest.PATH
-                        + ": build it as a module under streams-apps/ (the build writes the manifest from the domain's declaration)");
+                throw new RuntimeStartException(jar.getFileName() + " has no " + DomainManifest.PATH + ": " + REBUILD
+                        + " (the build writes the manifest from the domain's declaration)");
             }
             try (InputStream in = zip.getInputStream(entry)) {
                 manifest = DomainManifest.parse(in, jar.getFileName() + "!" + DomainManifest.PATH);
+            }
+            requireOwnClass(zip, jar, manifest.definitionClass(), "the DomainDefinition its manifest names");
+            for (String cls : manifest.schemaClasses()) {
+                requireOwnClass(zip, jar, cls, "a schema class its manifest names");
             }
         } catch (DomainManifest.InvalidManifestException e) {
             throw new RuntimeStartException(e.getMessage(), e);
@@ -80,6 +87,23 @@ public final class DomainJar implements AutoCloseable {
 
     public DomainManifest manifest() {
         return manifest;
+    }
+
+    /** What a team does about a jar that lacks a class of its own. */
+    static final String REBUILD = "build the jar with mvn package in the domain's module, whose parent mesh-domain-parent generates"
+            + " the schema classes from src/main/avro, packs them and writes the manifest (bin/mesh new domain makes such a module)";
+
+    /** The jar itself must hold {@code cls}: a domain's classes never come from the platform. */
+    private static void requireOwnClass(ZipFile zip, Path jar, String cls, String what) {
+        String platformPackage = PLATFORM_PACKAGES.stream().filter(cls::startsWith).findFirst().orElse(null);
+        if (platformPackage != null) {
+            throw new RuntimeStartException(jar.getFileName() + ": class " + cls + ", " + what + ", is in the platform's package "
+                    + platformPackage + "*, whose classes come from the platform, never from a jar: give the domain's classes and"
+                    + " schemas (their Avro namespace) a package of its own");
+        }
+        if (zip.getEntry(cls.replace('.', '/') + ".class") == null) {
+            throw new RuntimeStartException(jar.getFileName() + " lacks class " + cls + ", " + what + ": " + REBUILD);
+        }
     }
 
     /**
@@ -99,6 +123,12 @@ public final class DomainJar implements AutoCloseable {
             domain = Domain.of(definition, registry, autoRegister);
         } catch (RuntimeException e) {
             throw new RuntimeStartException("domain " + manifest.domain() + " failed to declare itself: " + e.getMessage(), e);
+        } catch (NoClassDefFoundError e) {
+            throw new RuntimeStartException("domain " + manifest.domain() + ": class " + String.valueOf(e.getMessage()).replace('/', '.')
+                    + ", needed to declare it, is in neither " + jar.getFileName() + " nor the platform: " + REBUILD, e);
+        } catch (LinkageError e) {
+            throw new RuntimeStartException("domain " + manifest.domain() + ": its classes do not link with this platform (" + e
+                    + "): " + REBUILD + ", against the SDK of this platform's version", e);
         }
         DomainManifest declared = DomainManifest.of(domain, definition.getClass());
         if (!declared.domain().equals(manifest.domain()) || !declared.outputs().stream().map(DomainManifest.Output::topic).toList()

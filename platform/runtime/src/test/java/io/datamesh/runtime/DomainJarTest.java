@@ -9,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import javax.tools.ToolProvider;
 
 import io.datamesh.apps.orders.OrdersDomain;
 import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
@@ -127,12 +130,82 @@ class DomainJarTest {
     }
 
     @Test
-    void aClassThatCannotBeCreatedIsRefusedNamingIt() throws Exception {
-        try (DomainJar jar = DomainJar.open(jarWith("ghost.jar", Map.of(DomainManifest.PATH, manifest("ghost", "ghost.product.things.v1"))))) {
-            assertThatThrownBy(() -> jar.declare(new InMemorySchemaRegistryClient(), false))
-                    .isInstanceOf(RuntimeStartException.class)
-                    .hasMessageStartingWith("domain ghost: cannot create x.Y: java.lang.ClassNotFoundException: x.Y");
+    void aJarWithoutTheClassesItsManifestNamesIsRefusedBeforeItsCodeRuns() throws Exception {
+        assertThatThrownBy(() -> DomainJar.open(jarWith("ghost.jar", Map.of(DomainManifest.PATH, manifest("ghost", "ghost.product.things.v1")))))
+                .isInstanceOf(RuntimeStartException.class)
+                .hasMessage("ghost.jar lacks class x.Y, the DomainDefinition its manifest names: " + DomainJar.REBUILD);
+
+        Path withoutSchema = copyWithout(ordersJar(), "io/datamesh/schemas/orders/OrderLineRecord.class");
+        assertThatThrownBy(() -> DomainJar.open(withoutSchema))
+                .isInstanceOf(RuntimeStartException.class)
+                .hasMessage(withoutSchema.getFileName() + " lacks class io.datamesh.schemas.orders.OrderLineRecord,"
+                        + " a schema class its manifest names: " + DomainJar.REBUILD)
+                .hasMessageNotContaining("\n");
+
+        String squatter = manifest("ghost", "ghost.product.things.v1").replace("x.Y", "io.datamesh.sdk.GhostDomain");
+        assertThatThrownBy(() -> DomainJar.open(jarWith("squatter.jar", Map.of(DomainManifest.PATH, squatter,
+                "io/datamesh/sdk/GhostDomain.class", "not really a class"))))
+                .hasMessageStartingWith("squatter.jar: class io.datamesh.sdk.GhostDomain, the DomainDefinition its manifest names,"
+                        + " is in the platform's package io.datamesh.sdk.*");
+    }
+
+    @Test
+    void aClassMissingFromTheJarAndThePlatformStopsTheDeclarationNamingIt() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        Files.createDirectories(src.resolve("com/example/ghost"));
+        Files.writeString(src.resolve("com/example/ghost/Owner.java"), """
+                package com.example.ghost;
+                final class Owner {
+                    static String of() { return "team-ghost"; }
+                }
+                """);
+        Files.writeString(src.resolve("com/example/ghost/GhostDomain.java"), """
+                package com.example.ghost;
+                import io.datamesh.sdk.Domain;
+                import io.datamesh.sdk.DomainDefinition;
+                public final class GhostDomain implements DomainDefinition {
+                    public String name() { return "ghost"; }
+                    public void define(Domain d) { d.owner(Owner.of()); }
+                }
+                """);
+        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), "-cp",
+                System.getProperty("java.class.path"), src.resolve("com/example/ghost/Owner.java").toString(),
+                src.resolve("com/example/ghost/GhostDomain.java").toString());
+        assertThat(rc).as("javac").isZero();
+        String manifest = "{\"domain\":\"ghost\",\"owner\":\"t\",\"definitionClass\":\"com.example.ghost.GhostDomain\","
+                + "\"applicationId\":\"ghost.pipeline\",\"rawInputs\":[],\"consumedProducts\":[],\"outputs\":[],\"views\":[]}";
+        Path jar = dir.resolve("ghost.jar");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new ZipEntry(DomainManifest.PATH));
+            zip.write(manifest.getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry("com/example/ghost/GhostDomain.class")); // Owner.class left out
+            zip.write(Files.readAllBytes(classes.resolve("com/example/ghost/GhostDomain.class")));
+            zip.closeEntry();
         }
+        try (DomainJar ghost = DomainJar.open(jar)) {
+            assertThatThrownBy(() -> ghost.declare(new InMemorySchemaRegistryClient(), false))
+                    .isInstanceOf(RuntimeStartException.class)
+                    .hasMessage("domain ghost: class com.example.ghost.Owner, needed to declare it, is in neither ghost.jar nor the platform: "
+                            + DomainJar.REBUILD);
+        }
+    }
+
+    /** A copy of {@code jar} without the entry {@code left}, as a jar whose build lost a class. */
+    private Path copyWithout(Path jar, String left) throws IOException {
+        Path copy = dir.resolve("without-" + left.substring(left.lastIndexOf('/') + 1).replace(".class", "") + ".jar");
+        try (ZipFile in = new ZipFile(jar.toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
+            assertThat(in.getEntry(left)).as(left + " in " + jar).isNotNull();
+            for (ZipEntry e : Collections.list(in.entries())) {
+                if (!e.getName().equals(left)) {
+                    out.putNextEntry(new ZipEntry(e.getName()));
+                    in.getInputStream(e).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return copy;
     }
 
 }

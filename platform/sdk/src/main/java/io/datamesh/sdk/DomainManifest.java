@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,19 +21,22 @@ import io.datamesh.topics.TopicNames;
 /**
  * What a domain's jar declares, written at build time to {@code META-INF/mesh/domain.json}: the
  * domain, its owner and definition class, its inputs, its outputs with their schemas, freshness
- * objectives and readers, and its views. The runtime reads it before loading any code, refuses a
- * missing, malformed or misnamed one with the reason, and checks that the code declares the same.
+ * objectives and readers, its views, and the schema classes the jar carries (the envelope and payload
+ * classes of what it publishes and of what it reads). The runtime reads it before loading any code,
+ * refuses a missing, malformed or misnamed one with the reason, refuses a jar that lacks a class the
+ * manifest names, and checks that the code declares the same.
  */
 public record DomainManifest(String domain, String owner, String definitionClass, String applicationId,
-                             List<String> rawInputs, List<String> consumedProducts, List<Output> outputs, List<String> views) {
+                             List<String> rawInputs, List<String> consumedProducts, List<Output> outputs, List<String> views,
+                             List<String> schemaClasses) {
 
     /** Where the manifest lives in a domain's jar. */
     public static final String PATH = "META-INF/mesh/domain.json";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One published product. */
-    public record Output(String topic, String valueSchema, long freshnessSeconds, List<String> readers) {
+    /** One published product; {@code valueSchema} and {@code valueClass} (its envelope class) are null for a non-Avro format. */
+    public record Output(String topic, String valueSchema, String valueClass, long freshnessSeconds, List<String> readers) {
     }
 
     public DomainManifest {
@@ -40,20 +45,34 @@ public record DomainManifest(String domain, String owner, String definitionClass
         consumedProducts = List.copyOf(consumedProducts);
         outputs = List.copyOf(outputs);
         views = List.copyOf(views);
+        schemaClasses = List.copyOf(schemaClasses);
     }
 
     /** The manifest of a declaration. */
     public static DomainManifest of(Domain d, Class<?> definitionClass) {
         List<Output> outputs = new ArrayList<>();
+        Set<String> schemaClasses = new TreeSet<>();
         for (Domain.Product<?> p : d.products()) {
-            String schema = p.format() instanceof AvroProductFormat<?, ?> avro ? avro.schema().toString() : null;
-            outputs.add(new Output(p.topic().value(), schema, p.freshness().slo().toSeconds(), p.readers().stream().sorted().toList()));
+            AvroProductFormat<?, ?> avro = p.format() instanceof AvroProductFormat<?, ?> a ? a : null;
+            outputs.add(new Output(p.topic().value(), avro == null ? null : avro.schema().toString(),
+                    avro == null ? null : avro.envelopeClass().getName(), p.freshness().slo().toSeconds(), p.readers().stream().sorted().toList()));
+            if (avro != null) {
+                schemaClasses.add(avro.envelopeClass().getName());
+                schemaClasses.add(avro.payloadClass().getName());
+            }
+        }
+        for (Domain.Consumed<?> c : d.consumed()) {
+            if (c.format() instanceof AvroProductFormat<?, ?> avro) {
+                schemaClasses.add(avro.envelopeClass().getName());
+                schemaClasses.add(avro.payloadClass().getName());
+            }
         }
         return new DomainManifest(d.name(), d.owner(), definitionClass.getName(), d.applicationId(),
                 d.raws().stream().map(r -> r.topic().value()).toList(),
                 d.consumed().stream().map(c -> c.topic().value()).toList(),
                 outputs,
-                d.views().stream().map(Domain.View::name).toList());
+                d.views().stream().map(Domain.View::name).toList(),
+                List.copyOf(schemaClasses));
     }
 
     public String toJson() {
@@ -69,12 +88,14 @@ public record DomainManifest(String domain, String owner, String definitionClass
             Map<String, Object> om = new LinkedHashMap<>();
             om.put("topic", o.topic());
             om.put("valueSchema", o.valueSchema());
+            om.put("valueClass", o.valueClass());
             om.put("freshnessSeconds", o.freshnessSeconds());
             om.put("readers", o.readers());
             outs.add(om);
         }
         m.put("outputs", outs);
         m.put("views", views);
+        m.put("schemaClasses", schemaClasses);
         try {
             return JSON.writeValueAsString(m);
         } catch (IOException e) {
@@ -104,11 +125,11 @@ public record DomainManifest(String domain, String owner, String definitionClass
             List<String> readers = new ArrayList<>();
             o.path("readers").forEach(r -> readers.add(r.asText()));
             outputs.add(new Output(text(o, "topic", where), o.hasNonNull("valueSchema") ? o.get("valueSchema").asText() : null,
-                    o.path("freshnessSeconds").asLong(900), readers));
+                    o.hasNonNull("valueClass") ? o.get("valueClass").asText() : null, o.path("freshnessSeconds").asLong(900), readers));
         }
         DomainManifest m = new DomainManifest(domain, n.path("owner").asText("unknown"), text(n, "definitionClass", where),
                 text(n, "applicationId", where), strings(n, "rawInputs", where), strings(n, "consumedProducts", where), outputs,
-                strings(n, "views", where));
+                strings(n, "views", where), n.has("schemaClasses") ? strings(n, "schemaClasses", where) : List.of());
         m.validate(where);
         return m;
     }

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Build step of a domain's module: finds its {@link DomainDefinition} (named in the module's
  * {@code META-INF/services}), declares it and writes {@link DomainManifest#PATH} into the classes
- * folder, so the jar carries its manifest. Usage: {@code ManifestWriter <classes folder>}.
+ * folder, so the jar carries its manifest. Usage: {@code ManifestWriter <classes folder> [<packaging>]}; a
+ * module of packaging {@code pom} (the domain parent itself) has no domain and gets no manifest.
  */
 public final class ManifestWriter {
 
@@ -15,8 +16,11 @@ public final class ManifestWriter {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("usage: ManifestWriter <classes folder>");
+        if (args.length != 1 && args.length != 2) {
+            throw new IllegalArgumentException("usage: ManifestWriter <classes folder> [<packaging>]");
+        }
+        if (args.length == 2 && args[1].equals("pom")) {
+            return;
         }
         // The module's own services file, not every one on the classpath (a consumer domain's tests may
         // have the domains it reads on theirs).

@@ -6,8 +6,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 import io.datamesh.bitemporal.Operation;
-import io.datamesh.schemas.orders.OrderLine;
-import io.datamesh.schemas.orders.OrderLineRecord;
+import io.datamesh.sdk.fixtures.OrderLine;
+import io.datamesh.sdk.fixtures.OrderLineRecord;
 import io.datamesh.sdk.record.AvroProductFormat;
 import io.datamesh.sdk.record.ContentHash;
 import io.datamesh.sdk.record.ProductHead;

@@ -28,8 +28,8 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * The platform's product format: a product record is its generated envelope class {@code W}
  * (e.g. {@code OrderLineRecord}) around the payload {@code P} (e.g. {@code OrderLine}), written in
- * Confluent's wire format through the registry. Works for any envelope class generated from
- * {@code schemas/}: the fields are found by name.
+ * Confluent's wire format through the registry. Works for any envelope class a domain's build
+ * generates around its payload (mesh-domain-parent): the fields are found by name.
  */
 public final class AvroProductFormat<W extends SpecificRecordBase, P extends SpecificRecordBase> implements ProductFormat<P> {
 
@@ -134,6 +134,16 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
     /** The value schema of the product topic (the envelope with this payload). */
     public Schema schema() {
         return schema;
+    }
+
+    /** The generated class of the envelope, e.g. {@code OrderLineRecord}. */
+    public Class<W> envelopeClass() {
+        return envelope;
+    }
+
+    /** The generated class of the payload, e.g. {@code OrderLine}. */
+    public Class<P> payloadClass() {
+        return payload;
     }
 
     @Override
@@ -359,7 +369,7 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
         Schema.Field f = schema.getField(field);
         if (f == null) {
             throw new IllegalArgumentException(envelope.getName() + " is not a product envelope: it has no field '" + field
-                    + "' (see schemas/README section on the envelope)");
+                    + "' (the envelope <Payload>Record that a domain's build generates around each payload in src/main/avro has it)");
         }
         return f.pos();
     }

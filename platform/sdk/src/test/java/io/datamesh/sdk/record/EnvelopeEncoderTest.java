@@ -10,11 +10,11 @@ import java.util.Random;
 import java.util.function.BiFunction;
 
 import io.datamesh.bitemporal.Operation;
-import io.datamesh.schemas.orders.Order;
-import io.datamesh.schemas.orders.OrderLine;
-import io.datamesh.schemas.orders.OrderLineRecord;
-import io.datamesh.schemas.orders.OrderRecord;
-import io.datamesh.schemas.orders.OrderStatus;
+import io.datamesh.sdk.fixtures.Order;
+import io.datamesh.sdk.fixtures.OrderLine;
+import io.datamesh.sdk.fixtures.OrderLineRecord;
+import io.datamesh.sdk.fixtures.OrderRecord;
+import io.datamesh.sdk.fixtures.OrderStatus;
 import io.datamesh.serde.AvroCanonical;
 import io.datamesh.serde.InMemorySchemaRegistryClient;
 import io.datamesh.sources.SourcePosition;
