@@ -1,5 +1,6 @@
 package io.datamesh.apps.orders;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -50,7 +51,7 @@ public final class OrdersDomain implements DomainDefinition {
                     .setCustomerId(row.optionalText("customer_id"))
                     .setStatus(status(row.text("status")))
                     .setPlacedAt(row.time("placed_at"))
-                    .setTotal(row.decimal("total", 2))
+                    .setTotal(total(row))
                     .build());
         }).freshness(Duration.ofMinutes(5)).view(ORDERS_BY_ID);
 
@@ -75,6 +76,16 @@ public final class OrdersDomain implements DomainDefinition {
                     .setRefunded(row.flag("refunded", false))
                     .build());
         }).freshness(Duration.ofMinutes(5)).view(ORDER_LINES_BY_ID);
+    }
+
+    /**
+     * The order's total. The orders service renamed the column {@code total} to {@code total_amount} (and
+     * widened it) in a migration while the capture streamed: rows from before the migration have the old
+     * name, rows after it the new one. The product keeps its field {@code total}: consumers see nothing of
+     * the refactoring.
+     */
+    static BigDecimal total(ChangeEvent.Row row) {
+        return row.decimal(row.has("total_amount") ? "total_amount" : "total", 2);
     }
 
     /** When the change took effect in the business: creation at placement, later changes at their update time. */

@@ -85,6 +85,22 @@ class OrdersDomainTest {
     }
 
     @Test
+    void theServiceRenamingAndAddingColumnsLeavesTheProductAsItWas() {
+        order("c", orderRow("o1", "PLACED", JUL_08, JUL_08), JUL_08);
+        // After the migration: total renamed total_amount, a column added, customer_id widened.
+        String migrated = orderRow("o2", "PLACED", JUL_09, JUL_09).replace("\"total\":\"17.00\"", "\"total_amount\":\"23.50\",\"channel\":\"app\"");
+        order("c", migrated, JUL_09);
+        order("u", migrated.replace("PLACED", "PAID").replace("\"updated_at\":\"" + JUL_09, "\"updated_at\":\"" + JUL_10), JUL_10);
+
+        List<ProductRecord<Order>> out = driver.readProduct("orders.product.orders.v1");
+        assertThat(out).extracting(r -> r.payload().getTotal()).containsExactly(new BigDecimal("17.00"), new BigDecimal("23.50"),
+                new BigDecimal("23.50"));
+        assertThat(out.get(1).payload()).isEqualTo(Order.newBuilder().setOrderId("o2").setPizzeriaId("42").setCustomerId("c7")
+                .setStatus(OrderStatus.PLACED).setPlacedAt(JUL_09).setTotal(new BigDecimal("23.50")).build());
+        assertThat(driver.readDeadLetters()).isEmpty();
+    }
+
+    @Test
     void changesAreNewVersionsAndADeleteEndsValidity() {
         order("c", orderRow("o1", "PLACED", JUL_08, JUL_08), JUL_08);
         order("u", orderRow("o1", "REFUNDED", JUL_08, JUL_10), JUL_10);
