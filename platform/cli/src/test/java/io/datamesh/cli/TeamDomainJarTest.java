@@ -35,11 +35,6 @@ import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
 import io.datamesh.schema.registry.RegistryConfig;
 import io.datamesh.schema.registry.SchemaRegistryServer;
 import io.datamesh.sdk.DomainManifest;
-import io.datamesh.sources.SourceHeaders;
-import io.datamesh.sources.SourcePosition;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -115,12 +110,10 @@ class TeamDomainJarTest {
 
             String url = awaitRunning(meshRun(jar, registry.url(), "delivery"), "delivery");
             Instant delivered = Instant.parse("2018-07-08T19:40:00Z");
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.producerConfig(), new StringSerializer(), new StringSerializer())) {
-                send(producer, delivery("d1", delivered, "2.50"), delivered.plusSeconds(60), "m1");
-                // The next morning the rider's tip is corrected: the same valid time, recorded later.
-                send(producer, delivery("d1", delivered, "3.00"), Instant.parse("2018-07-09T08:00:00Z"), "m2");
-                producer.flush();
-            }
+            // Fed as the README's walkthrough does, with mesh produce.
+            produce(delivery("d1", delivered, "2.50"), delivered.plusSeconds(60));
+            // The next morning the rider's tip is corrected: the same valid time, recorded later.
+            produce(delivery("d1", delivered, "3.00"), Instant.parse("2018-07-09T08:00:00Z"));
 
             String key = url + "/domains/delivery/views/deliveries-by-id/keys/d1";
             JsonNode now = await(key + "?validAt=2018-07-08T20:00:00Z", body -> body.path("version").path("payload").path("tip").asText().equals("3.00"));
@@ -313,10 +306,10 @@ class TeamDomainJarTest {
         return "{\"delivery_id\":\"" + id + "\",\"order_id\":\"o20180708-1\",\"rider\":\"anna\",\"delivered_at\":\"" + at + "\",\"tip\":\"" + tip + "\"}";
     }
 
-    private static void send(KafkaProducer<String, String> producer, String value, Instant recordedAt, String messageId) {
-        ProducerRecord<String, String> r = new ProducerRecord<>("delivery.raw.deliveries", "d1", value);
-        SourceHeaders.write(r.headers(), recordedAt, SourcePosition.bus("mesh.delivery.deliveries", messageId));
-        producer.send(r);
+    private static void produce(String value, Instant recordedAt) {
+        StringWriter err = new StringWriter();
+        assertThat(Mesh.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "produce", "delivery.raw.deliveries", "d1", value,
+                "--recorded-at", recordedAt.toString(), "--bootstrap-servers", KAFKA.bootstrapServers())).as(err.toString()).isZero();
     }
 
     private static JsonNode await(String url, Predicate<JsonNode> until) throws Exception {
