@@ -11,7 +11,7 @@ empty :=
 space := $(empty) $(empty)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench build clean schema-check
+.PHONY: help run test bench chaos build clean schema-check
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ schema-check: ## Check the demo domains' public schemas against their published 
 
 bench: ## Measure throughput and latency; prints a table and writes bench/results/latest.md
 	@bench/run
+
+chaos: ## Run faults against real components under load (kill -9, poison) and write bench/results/chaos.md
+	@bench/chaos
 
 clean: ## Remove build output and the local platform state in .mesh/
 	$(MVN) $(MVN_FLAGS) -q clean

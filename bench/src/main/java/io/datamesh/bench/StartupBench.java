@@ -9,8 +9,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import io.datamesh.apps.orders.OrdersDomain;
 import io.datamesh.runtime.DomainJar;
@@ -113,18 +111,6 @@ final class StartupBench implements Bench {
 
     /** The orders domain's jar as built (or zipped from its classes when run from the reactor). */
     private static Path ordersJar() throws Exception {
-        Path location = Path.of(OrdersDomain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (Files.isRegularFile(location)) {
-            return location;
-        }
-        Path jar = Files.createTempFile("orders-", ".jar");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(location)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                zip.putNextEntry(new ZipEntry(location.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, zip);
-                zip.closeEntry();
-            }
-        }
-        return jar;
+        return DomainJarFile.of(OrdersDomain.class);
     }
 }
