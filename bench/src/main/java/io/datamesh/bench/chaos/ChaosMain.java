@@ -73,16 +73,30 @@ public final class ChaosMain {
     }
 
     private final Random random;
-    private final boolean quick;
+    private final Scale scale;
     private final String bootstrap;
     private final KafkaProducer<byte[], byte[]> producer;
     private final ProductCounter lines;
     private final HttpClient http = HttpClient.newHttpClient();
     private long position;
 
-    private ChaosMain(long seed, boolean quick, String bootstrap) {
+    /**
+     * How much each fault does: lines of R1 and their rate, kills, poison lines and their share in percent,
+     * whether R5 and R6 run, and how long R6 asks.
+     */
+    public record Scale(String name, int killLines, int killRate, int kills, int poisonLines, int poisonPercent, boolean brokerAndQueries,
+                        int restartLines, int restartRate, int askSeconds) {
+        /** make chaos. */
+        public static final Scale FULL = new Scale("full", 100_000, 2_500, 3, 20_000, 1, true, 20_000, 1_000, 45);
+        /** bench/chaos --quick: a tenth of the work, to check the harness. */
+        public static final Scale QUICK = new Scale("quick", 10_000, 1_000, 3, 2_000, 1, true, 5_000, 500, 30);
+        /** What make test keeps of R1 and R4: one kill, a little poison of every kind. */
+        public static final Scale SHORT = new Scale("short", 2_000, 500, 1, 600, 4, false, 0, 0, 0);
+    }
+
+    private ChaosMain(long seed, Scale scale, String bootstrap) {
         this.random = new Random(seed);
-        this.quick = quick;
+        this.scale = scale;
         this.bootstrap = bootstrap;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
@@ -91,12 +105,12 @@ public final class ChaosMain {
 
     public static void main(String[] args) throws Exception {
         long seed = System.nanoTime();
-        boolean quick = false;
+        Scale scale = Scale.FULL;
         Path out = Path.of("bench/results/chaos.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--quick" -> quick = true;
+                case "--quick" -> scale = Scale.QUICK;
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
                     System.err.println("chaos: unknown argument " + args[i] + " (usage: bench/chaos [--seed N] [--quick] [--out FILE])");
@@ -104,11 +118,24 @@ public final class ChaosMain {
                 }
             }
         }
-        System.out.println("chaos: seed " + seed + " (again with: bench/chaos --seed " + seed + (quick ? " --quick" : "") + ")");
+        System.out.println("chaos: seed " + seed + " (again with: bench/chaos --seed " + seed + (scale == Scale.QUICK ? " --quick" : "") + ")");
+        Instant started = Instant.now();
+        List<Outcome> outcomes = run(seed, scale);
+        String table = table(outcomes, seed, scale, Duration.between(started, Instant.now()));
+        System.out.println(table);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, table);
+        System.out.println("chaos: written to " + out);
+        System.exit(outcomes.stream().allMatch(Outcome::holds) ? 0 : 1);
+    }
+
+    /** Starts the platform in a temporary folder, runs the faults of {@code scale}, stops everything and removes the folder. */
+    public static List<Outcome> run(long seed, Scale scale) throws Exception {
         Path home = Files.createTempDirectory("mesh-chaos-");
         List<Outcome> outcomes = new ArrayList<>();
-        Instant started = Instant.now();
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(home.resolve("kafka")).build().start();
+        // Fixed ports, so that a restarted broker is where every client left it.
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(home.resolve("kafka")).brokerPort(freePort()).controllerPort(freePort())
+                .build().start();
              SchemaRegistryServer registry = SchemaRegistryServer.start(RegistryConfig.from(Map.of(
                      RegistryConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(), RegistryConfig.PORT, 0)));
              DomainProcess orders = new DomainProcess("orders", DomainJarFile.of(OrdersDomain.class), home.resolve("domains"),
@@ -117,7 +144,7 @@ public final class ChaosMain {
                      kafka.bootstrapServers(), registry.url())) {
             orders.start();
             sales.start();
-            ChaosMain chaos = new ChaosMain(seed, quick, kafka.bootstrapServers());
+            ChaosMain chaos = new ChaosMain(seed, scale, kafka.bootstrapServers());
             try {
                 chaos.story();
                 outcomes.add(chaos.firstQuestion("before any fault", sales));
@@ -125,18 +152,19 @@ public final class ChaosMain {
                 outcomes.add(chaos.firstQuestion("after R1", sales));
                 outcomes.add(chaos.poison(orders, new RestSchemaRegistryClient(registry.url())));
                 outcomes.add(chaos.firstQuestion("after R4", sales));
+                if (scale.brokerAndQueries()) {
+                    outcomes.add(chaos.restartBroker(kafka));
+                    outcomes.add(chaos.firstQuestion("after R5", sales));
+                    outcomes.add(chaos.killWhileAnswering(orders, home, registry.url()));
+                    outcomes.add(chaos.firstQuestion("after R6", sales));
+                }
             } finally {
                 chaos.close();
             }
         } finally {
             delete(home);
         }
-        String table = table(outcomes, seed, quick, Duration.between(started, Instant.now()));
-        System.out.println(table);
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, table);
-        System.out.println("chaos: written to " + out);
-        System.exit(outcomes.stream().allMatch(Outcome::holds) ? 0 : 1);
+        return outcomes;
     }
 
     /**
@@ -190,9 +218,9 @@ public final class ChaosMain {
      * product once and in the view once.
      */
     private Outcome killRuntime(DomainProcess orders) throws Exception {
-        int n = quick ? 10_000 : 100_000;
-        int perSecond = quick ? 1_000 : 2_500;
-        List<Integer> killAt = Stream.generate(() -> n / 10 + random.nextInt(n * 3 / 4)).limit(3).sorted().toList();
+        int n = scale.killLines();
+        int perSecond = scale.killRate();
+        List<Integer> killAt = Stream.generate(() -> n / 10 + random.nextInt(n * 3 / 4)).limit(scale.kills()).sorted().toList();
         long dlqBefore = count("orders.dlq");
         AtomicLong sent = new AtomicLong();
         Instant placed = Instant.parse("2018-07-01T08:00:00Z");
@@ -232,9 +260,123 @@ public final class ChaosMain {
         long inView = viewKeys(orders.url(), "c", "d");
         long dead = count("orders.dlq") - dlqBefore;
         boolean holds = distinct == n && records == n && inView == n && dead == 0;
-        return new Outcome("R1", "kill -9 of the orders runtime 3× while " + n + " order lines flow (" + perSecond + "/s), restarted on its state",
+        return new Outcome("R1", "kill -9 of the orders runtime " + scale.kills() + "× while " + n + " order lines flow (" + perSecond + "/s), restarted on its state",
                 n, n - distinct, records - distinct, dead, "product: " + records + " records, " + distinct + " lines; view (query API): " + inView
                 + " keys", String.join(", ", recoveries), holds);
+    }
+
+    /**
+     * R5: the broker stopped and started again (same data, same ports) while order lines flow: the
+     * producers, the domains and the readers resume by themselves; every line once in the product.
+     */
+    private Outcome restartBroker(EmbeddedKafka kafka) throws Exception {
+        int n = scale.restartLines();
+        int perSecond = scale.restartRate();
+        int stopAt = n / 5 + random.nextInt(n / 2);
+        AtomicLong sent = new AtomicLong();
+        Instant placed = Instant.parse("2018-07-03T08:00:00Z");
+        Thread load = new Thread(() -> {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                String order = String.format("r%07d", i);
+                Instant at = placed.plusSeconds(i * 3L);
+                send(RAW_LINES, order, created(line(order, 1, "p" + (i % 40), 1, at, false, at)), at);
+                sent.incrementAndGet();
+                long wait = start + (i + 1) * 1_000_000_000L / perSecond - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
+            producer.flush();
+        }, "chaos-load-r5");
+        load.start();
+        await(Duration.ofMinutes(10), () -> sent.get() >= stopAt);
+        kafka.close();
+        long stopped = System.nanoTime();
+        Thread.sleep(3_000 + random.nextInt(5_000));
+        kafka.start();
+        long before = lines.records("r");
+        await(Duration.ofMinutes(5), () -> lines.records("r") > before);
+        String recovery = String.format("%.1f s", (System.nanoTime() - stopped) / 1e9);
+        System.out.println("chaos: R5 restarted the broker at " + stopAt + " lines sent; the product grew again " + recovery + " after the stop");
+        load.join();
+        awaitSettled(() -> lines.distinct("r"), n);
+        long distinct = lines.distinct("r");
+        long records = lines.records("r");
+        return new Outcome("R5", "broker stopped and started again (same data and ports) while " + n + " order lines flow (" + perSecond + "/s)",
+                n, n - distinct, records - distinct, 0, "product: " + records + " records, " + distinct + " lines", recovery,
+                distinct == n && records == n);
+    }
+
+    /**
+     * R6: two more instances of the orders domain join; one of the three is killed while clients ask the
+     * other two for lines of R1 (whose quantities are known): every answer is right, or a 503 with
+     * {@code Retry-After}; never a wrong answer, never another 5xx.
+     */
+    private Outcome killWhileAnswering(DomainProcess orders, Path home, String registryUrl) throws Exception {
+        int n = scale.killLines();
+        Path jar = DomainJarFile.of(OrdersDomain.class);
+        try (DomainProcess second = new DomainProcess("orders-b", jar, home.resolve("domains"), bootstrap, registryUrl, "--instance", "1");
+             DomainProcess third = new DomainProcess("orders-c", jar, home.resolve("domains"), bootstrap, registryUrl, "--instance", "2")) {
+            List<String> askers = List.of(orders.url(), second.start());
+            third.start();
+            // Settled: both instances answer a sample of keys rightly.
+            await(Duration.ofMinutes(3), () -> {
+                for (int i = 0; i < 20; i++) {
+                    int k = random.nextInt(n);
+                    if (!ask(askers.get(i % 2), k, n).equals("right")) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            Map<String, Long> answers = new TreeMap<>();
+            long until = System.nanoTime() + Duration.ofSeconds(scale.askSeconds()).toNanos();
+            long killAt = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            boolean killed = false;
+            long asked = 0;
+            while (System.nanoTime() < until) {
+                if (!killed && System.nanoTime() >= killAt) {
+                    third.kill9();
+                    killed = true;
+                }
+                answers.merge(ask(askers.get(random.nextInt(2)), random.nextInt(n), n), 1L, Long::sum);
+                asked++;
+            }
+            long wrong = answers.entrySet().stream().filter(e -> !e.getKey().equals("right") && !e.getKey().equals("503 with Retry-After"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            second.stop();
+            return new Outcome("R6", "an orders instance killed while clients ask the other two (three instances)", asked, 0, 0, 0,
+                    "answers: " + answers, "-", wrong == 0);
+        }
+    }
+
+    /** Asks {@code url} for line {@code i} of R1 and says how the answer was: right, 503 with Retry-After, or what else. */
+    private String ask(String url, int i, int n) {
+        String key = String.format("c%07d#1", i);
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/domains/orders/views/" + OrdersDomain.ORDER_LINES_BY_ID
+                    + "/keys/" + URLEncoder.encode(key, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 503) {
+                return r.headers().firstValue("Retry-After").isPresent() ? "503 with Retry-After" : "503 without Retry-After";
+            }
+            if (r.statusCode() != 200) {
+                return "HTTP " + r.statusCode();
+            }
+            long quantity = JSON.readTree(r.body()).path("version").path("payload").path("quantity").asLong();
+            return quantity == 1 + (i % 3) ? "right" : "WRONG quantity";
+        } catch (IOException e) {
+            return "no answer: " + e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /** Poison kinds of R4, where each is written, and the reason class its dead letter must carry. */
@@ -262,7 +404,7 @@ public final class ChaosMain {
      * letter with its reason class; every good record must be published.
      */
     private Outcome poison(DomainProcess orders, RestSchemaRegistryClient registry) throws Exception {
-        int n = quick ? 2_000 : 20_000;
+        int n = scale.poisonLines();
         int schemaId = registry.latest(LINES + "-value").id();
         Map<String, Poison> injected = new LinkedHashMap<>(); // "topic/partition/offset" → kind
         List<Future<RecordMetadata>> pending = new ArrayList<>();
@@ -272,7 +414,7 @@ public final class ChaosMain {
         for (int i = 0; i < n; i++) {
             String order = String.format("q%07d", i);
             Instant at = placed.plusSeconds(i * 5L);
-            if (random.nextInt(100) != 0) {
+            if (random.nextInt(100) >= scale.poisonPercent()) {
                 send(RAW_LINES, order, created(line(order, 1, "p" + (i % 40), 1, at, false, at)), at);
                 good++;
                 continue;
@@ -330,7 +472,7 @@ public final class ChaosMain {
         boolean holds = lettered == injected.size() && reasonsRight && distinct == expected && records == expected;
         StringBuilder checks = new StringBuilder("published " + records + " of " + expected + " good; poison per kind in the DLQ with its reason class: ");
         perKind.forEach((k, v) -> checks.append(k.name().toLowerCase()).append(' ').append(v).append("; "));
-        return new Outcome("R4", "1 % poison among " + n + " order lines (not JSON, mapping throws, bad source header, recordedAt in 2100;"
+        return new Outcome("R4", scale.poisonPercent() + " % poison among " + n + " order lines (not JSON, mapping throws, bad source header, recordedAt in 2100;"
                 + " corrupt Avro and an unknown schema id in the product sales reads)", n, expected - distinct, records - distinct, lettered,
                 checks.toString().strip(), "-", holds);
     }
@@ -452,9 +594,9 @@ public final class ChaosMain {
         lines.close();
     }
 
-    static String table(List<Outcome> outcomes, long seed, boolean quick, Duration took) {
+    static String table(List<Outcome> outcomes, long seed, Scale scale, Duration took) {
         StringBuilder b = new StringBuilder("# make chaos\n\n");
-        b.append("Run ").append(LocalDate.now(ZoneOffset.UTC)).append(", seed ").append(seed).append(quick ? ", --quick" : "")
+        b.append("Run ").append(LocalDate.now(ZoneOffset.UTC)).append(", seed ").append(seed).append(scale == Scale.FULL ? "" : ", scale " + scale.name())
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, JDK ").append(System.getProperty("java.version"))
                 .append(", took ").append(took.toSeconds()).append(" s. Embedded broker, the platform's schema registry, the orders and sales")
                 .append(" domains deployed with mesh run as processes of their own.\n\n");

@@ -25,12 +25,14 @@ final class DomainProcess implements AutoCloseable {
     private final Path dir;
     private final String bootstrap;
     private final String registry;
+    private final List<String> extra;
     private final List<Process> started = new ArrayList<>();
     private Process current;
     private String url;
 
-    DomainProcess(String name, Path jar, Path dir, String bootstrap, String registry) {
+    DomainProcess(String name, Path jar, Path dir, String bootstrap, String registry, String... extra) {
         this.name = name;
+        this.extra = List.of(extra);
         this.jar = jar;
         this.dir = dir;
         this.bootstrap = bootstrap;
@@ -42,12 +44,13 @@ final class DomainProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = dir.resolve(name + "-" + started.size() + ".log");
         Files.createDirectories(dir);
-        current = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "io.datamesh.cli.Mesh", "run", jar.toString(), "--bootstrap-servers", bootstrap, "--registry", registry,
                 "--state-dir", dir.resolve(name + "-state").toString(), "--http-port", "0",
                 // a killed member is noticed after 10 s instead of the default 45 s
-                "--set", "consumer.session.timeout.ms=10000", "--set", "consumer.heartbeat.interval.ms=1000")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--set", "consumer.session.timeout.ms=10000", "--set", "consumer.heartbeat.interval.ms=1000"));
+        command.addAll(extra);
+        current = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         started.add(current);
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
@@ -69,6 +72,15 @@ final class DomainProcess implements AutoCloseable {
     void kill9() throws InterruptedException {
         current.destroyForcibly();
         current.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: commit, leave the group. */
+    void stop() throws InterruptedException {
+        current.destroy();
+        if (!current.waitFor(60, TimeUnit.SECONDS)) {
+            current.destroyForcibly();
+            current.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     String url() {
