@@ -295,6 +295,11 @@ public final class Domain {
         Mapped<?, P> mapped() {
             return mapped;
         }
+
+        /** The raw topic this product is mapped from; empty for a product an aggregate or a derivation publishes. */
+        public java.util.Optional<TopicName.Raw> rawInput() {
+            return mapped == null ? java.util.Optional.empty() : java.util.Optional.of(mapped.raw().topic());
+        }
     }
 
     /** A derived product: from which source, grouped how, derived how. */
