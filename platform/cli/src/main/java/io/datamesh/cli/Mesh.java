@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "mesh", mixinStandardHelpOptions = true, version = "mesh 0.1.0",
         description = "The data mesh platform's command-line tool.",
         subcommands = {SchemaCommand.class, RunCommand.class, DlqCommand.class, TopicsCommand.class, TailCommand.class,
-            QueryCommand.class, RouterCommand.class, DomainsCommand.class, RegistryCommand.class, CdcCommand.class, NewCommand.class})
+            QueryCommand.class, RouterCommand.class, DomainsCommand.class, RegistryCommand.class, CdcCommand.class, NewCommand.class,
+            AuditCommand.class})
 public final class Mesh implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,300 @@
+package io.datamesh.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datamesh.sdk.dlq.DeadLetters;
+import io.datamesh.serde.SchemaRegistryClient;
+import io.datamesh.sources.SourceHeaders;
+import io.datamesh.sources.SourcePosition;
+import io.datamesh.topics.TopicNames;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * {@code mesh audit}'s work, without the command line: reads a domain's catalog from the query API,
+ * then for each product its raw topic, the product topic and the DLQ from Kafka ({@code
+ * read_committed}, up to the committed end offsets it states), and its views through the query API,
+ * and reconciles them ({@link RawAccounting}, {@link ViewComparison}).
+ *
+ * <p>Against a live platform the domain may not have processed the newest raw records when the audit
+ * reads them, nor its views the newest product records: when records are missing from the product
+ * or a view, the audit reads again (a second apart) until they are there or {@code patience} has passed.
+ * Only then is a record reported missing.
+ */
+final class Audit {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PAGE = 1000;
+
+    /**
+     * @param queryUrl the query API (router or a domain instance)
+     * @param product only this product topic; null for all of the domain's
+     * @param patience how long records may take to reach the product and its views
+     */
+    record Settings(String bootstrap, String queryUrl, SchemaRegistryClient registry, String domain, String product, Duration patience) {
+    }
+
+    private final Settings settings;
+    private final PrintWriter progress;
+    private final EnvelopeReader envelopes;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    Audit(Settings settings, PrintWriter progress) {
+        this.settings = settings;
+        this.progress = progress;
+        this.envelopes = new EnvelopeReader(settings.registry());
+    }
+
+    AuditReport run() throws IOException, InterruptedException {
+        JsonNode catalog = get("/domains/" + encode(settings.domain()));
+        List<JsonNode> products = new ArrayList<>();
+        catalog.path("products").forEach(products::add);
+        if (settings.product() != null) {
+            products.removeIf(p -> !p.path("topic").asText().equals(settings.product()));
+            if (products.isEmpty()) {
+                List<String> names = new ArrayList<>();
+                catalog.path("products").forEach(p -> names.add(p.path("topic").asText()));
+                throw new IllegalArgumentException("domain " + settings.domain() + " has no product " + settings.product() + "; its products: "
+                        + String.join(", ", names));
+            }
+        }
+        long deadline = System.nanoTime() + settings.patience().toNanos();
+        while (true) {
+            AuditReport report = new AuditReport(settings.domain());
+            for (JsonNode p : products) {
+                List<String> views = new ArrayList<>();
+                catalog.path("views").forEach(v -> {
+                    if (v.path("product").asText().equals(p.path("topic").asText())) {
+                        views.add(v.path("name").asText());
+                    }
+                });
+                audit(report, p.path("topic").asText(), p.path("raw").isTextual() ? p.path("raw").asText() : null, views);
+            }
+            boolean pending = report.count(AuditReport.MISSING) + report.count(AuditReport.MISSING_IN_VIEW) > 0;
+            if (!pending || System.nanoTime() > deadline) {
+                return report;
+            }
+            progress.println("mesh: " + report.count(AuditReport.MISSING) + " records not in the product and " + report.count(AuditReport.MISSING_IN_VIEW)
+                    + " not in a view yet; reading again until " + settings.patience().toSeconds() + " s have passed");
+            progress.flush();
+            Thread.sleep(1000);
+        }
+    }
+
+    private void audit(AuditReport report, String topic, String raw, List<String> views) throws IOException, InterruptedException {
+        String dlq = TopicNames.deadLetters(settings.domain()).value();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> productPartitions = partitions(consumer, topic, true);
+            List<TopicPartition> rawPartitions = raw == null ? List.of() : partitions(consumer, raw, true);
+            List<TopicPartition> dlqPartitions = partitions(consumer, dlq, false);
+            // In this order: a product record below the product's end comes from a raw record below the raw's second end.
+            Map<TopicPartition, Long> rawAudited = consumer.endOffsets(rawPartitions);
+            Map<TopicPartition, Long> productEnd = consumer.endOffsets(productPartitions);
+            Map<TopicPartition, Long> dlqEnd = consumer.endOffsets(dlqPartitions);
+            Map<TopicPartition, Long> rawEnd = consumer.endOffsets(rawPartitions);
+            Map<TopicPartition, Long> rawStart = consumer.beginningOffsets(rawPartitions);
+            if (raw != null) {
+                report.auditedTo.put(raw, byPartition(rawAudited));
+            }
+            report.auditedTo.put(topic, byPartition(productEnd));
+            report.auditedTo.put(dlq, byPartition(dlqEnd));
+
+            List<RawAccounting.Published> published = new ArrayList<>();
+            Map<String, String> unreadable = new LinkedHashMap<>();
+            read(consumer, topic, null, productEnd, r -> {
+                try {
+                    published.add(new RawAccounting.Published(r.partition(), r.offset(), envelopes.read(topic, r.value())));
+                } catch (RuntimeException e) {
+                    unreadable.put(r.partition() + "@" + r.offset(), String.valueOf(e.getMessage()));
+                }
+            });
+            List<RawAccounting.Letter> letters = new ArrayList<>();
+            Map<String, String> rejectedByView = new HashMap<>();
+            read(consumer, dlq, null, dlqEnd, r -> {
+                String source = DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC);
+                String partition = DeadLetters.header(r.headers(), DeadLetters.SOURCE_PARTITION);
+                String offset = DeadLetters.header(r.headers(), DeadLetters.SOURCE_OFFSET);
+                String reason = DeadLetters.header(r.headers(), DeadLetters.REASON);
+                if (partition == null || offset == null) {
+                    return;
+                }
+                if (source != null && source.equals(raw)) {
+                    letters.add(new RawAccounting.Letter(r.offset(), Integer.parseInt(partition), Long.parseLong(offset), reason));
+                } else if (topic.equals(source)) {
+                    rejectedByView.put(partition + "@" + offset, reason);
+                }
+            });
+            if (raw != null) {
+                List<RawAccounting.Raw> raws = new ArrayList<>();
+                read(consumer, raw, null, rawEnd, r -> raws.add(new RawAccounting.Raw(r.partition(), r.offset(),
+                        r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8), position(r), r.value() == null,
+                        r.offset() < rawAudited.get(new TopicPartition(r.topic(), r.partition())))));
+                RawAccounting.account(report, topic, raw, raws, byPartition(rawStart), published, unreadable, letters);
+            } else {
+                report.notes.add(topic + " is published by an aggregate or a derivation, not mapped from a raw topic: stage raw⇄product does not apply");
+            }
+            for (String view : views) {
+                List<ViewComparison.Served> served = served(topic, view, productPartitions.size());
+                Map<TopicPartition, Long> laterEnd = consumer.endOffsets(productPartitions);
+                Set<String> later = new HashSet<>();
+                read(consumer, topic, productEnd, laterEnd, r -> {
+                    try {
+                        later.add(envelopes.read(topic, r.value()).storeKey());
+                    } catch (RuntimeException e) {
+                        // an unreadable record is no version of the view; the next audit lists it
+                    }
+                });
+                ViewComparison.compare(report, topic, view, productPartitions.size(), published, later, served, rejectedByView);
+            }
+        }
+    }
+
+    /** Every version the view serves, partition by partition, page by page, through the query API. */
+    private List<ViewComparison.Served> served(String topic, String view, int partitions) throws IOException, InterruptedException {
+        List<ViewComparison.Served> out = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            String after = null;
+            do {
+                JsonNode page = get("/domains/" + encode(settings.domain()) + "/views/" + encode(view) + "/partitions/" + p
+                        + "/versions?limit=" + PAGE + (after == null ? "" : "&after=" + after));
+                for (JsonNode item : page.path("items")) {
+                    String key = item.path("key").asText();
+                    String id = item.path("id").asText();
+                    String describe = key + " (validFrom " + item.path("validFrom").asText() + ", recordedAt " + item.path("recordedAt").asText()
+                            + ", " + item.path("operation").asText().toLowerCase(java.util.Locale.ROOT) + ")";
+                    if (item.path("record").isTextual()) {
+                        byte[] bytes = Base64.getDecoder().decode(item.path("record").asText());
+                        EnvelopeReader.Envelope e;
+                        try {
+                            e = envelopes.read(topic, bytes);
+                        } catch (RuntimeException x) {
+                            out.add(new ViewComparison.Served(p, id, key, item.path("operation").asText(), new byte[32], false, describe
+                                    + " (its record cannot be read: " + x.getMessage() + ")"));
+                            continue;
+                        }
+                        // A record stored under another version's key is not the version it claims to be.
+                        boolean same = e.storeKey().equals(id);
+                        out.add(new ViewComparison.Served(p, id, key, e.operation().name(), e.contentHash(), e.hashMatches() && same,
+                                same ? describe : describe + " (holding the record of " + e.describe() + ")"));
+                    } else {
+                        out.add(new ViewComparison.Served(p, id, key, item.path("operation").asText(), EnvelopeReader.deleteHash(), true, describe));
+                    }
+                }
+                after = page.path("next").isTextual() ? page.path("next").asText() : null;
+            } while (after != null);
+        }
+        return out;
+    }
+
+    /** The raw record's source position as the ingest reads it: its header, else its Kafka coordinates. */
+    private static String position(ConsumerRecord<byte[], byte[]> r) {
+        SourcePosition p;
+        try {
+            p = SourceHeaders.position(r.headers(), null);
+        } catch (IllegalArgumentException e) {
+            p = null; // the ingest dead-letters it with the reason: its letter names these coordinates
+        }
+        return SourceHeaders.encode(p == null ? SourcePosition.kafka(r.topic(), r.partition(), r.offset()) : p);
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic, boolean required) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
+        if (infos == null || infos.isEmpty()) {
+            if (required) {
+                throw new IllegalArgumentException("no topic " + topic + " at " + settings.bootstrap() + ": is domain " + settings.domain()
+                        + " deployed there?");
+            }
+            return List.of();
+        }
+        return infos.stream().map(i -> new TopicPartition(topic, i.partition())).sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+    }
+
+    /** Reads {@code topic} from {@code from} (its beginning when null) up to {@code to}, with a progress bar. */
+    private void read(KafkaConsumer<byte[], byte[]> consumer, String topic, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to,
+                      Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        List<TopicPartition> partitions = new ArrayList<>(to.keySet());
+        if (partitions.isEmpty()) {
+            return;
+        }
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> start = from != null ? from : consumer.beginningOffsets(partitions);
+        partitions.forEach(p -> consumer.seek(p, start.get(p)));
+        long total = partitions.stream().mapToLong(p -> Math.max(0, to.get(p) - start.get(p))).sum();
+        try (Progress bar = new Progress(progress, "records of " + topic + " read", total)) {
+            long done = 0;
+            long stalled = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < to.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.offset() < to.get(new TopicPartition(r.topic(), r.partition()))) {
+                        each.accept(r);
+                        bar.advanceTo(++done);
+                        stalled = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    }
+                }
+                if (System.nanoTime() > stalled) {
+                    throw new IllegalStateException("reading " + topic + " made no progress for 60 s");
+                }
+            }
+            bar.advanceTo(total);
+        }
+        consumer.unsubscribe();
+    }
+
+    private static Map<Integer, Long> byPartition(Map<TopicPartition, Long> offsets) {
+        Map<Integer, Long> out = new TreeMap<>();
+        offsets.forEach((tp, o) -> out.put(tp.partition(), o));
+        return out;
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.queryUrl() + path)).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpResponse<String> r;
+        try {
+            r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new IllegalStateException("nothing answers at " + settings.queryUrl() + ": is make run or the router running? --url or MESH_URL sets the address");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(settings.queryUrl() + path + " answered " + r.statusCode() + " without JSON");
+        }
+        if (r.statusCode() >= 400) {
+            throw new IllegalStateException(settings.queryUrl() + path + " answered " + r.statusCode() + ": " + body.path("message").asText("")
+                    + (r.statusCode() == 503 ? " (retry in " + r.headers().firstValue("Retry-After").orElse("a few") + " s)" : ""));
+        }
+        return body;
+    }
+
+    /** A path segment of the query API. */
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
