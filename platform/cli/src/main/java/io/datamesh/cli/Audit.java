@@ -22,6 +22,9 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datamesh.cdc.debezium.CaptureConfig;
+import io.datamesh.cdc.debezium.TableRead;
+import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.serde.SchemaRegistryClient;
 import io.datamesh.sources.SourceHeaders;
@@ -30,6 +33,7 @@ import io.datamesh.topics.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -54,8 +58,11 @@ final class Audit {
      * @param queryUrl the query API (router or a domain instance)
      * @param product only this product topic; null for all of the domain's
      * @param patience how long records may take to reach the product and its views
+     * @param capture the domain's CDC capture, whose tables are held against the products; null to skip that stage
+     * @param mappings the domain as its jar declares it, whose mappings are run on the tables' rows; null to skip that stage
      */
-    record Settings(String bootstrap, String queryUrl, SchemaRegistryClient registry, String domain, String product, Duration patience) {
+    record Settings(String bootstrap, String queryUrl, SchemaRegistryClient registry, String domain, String product, Duration patience,
+                    CaptureConfig capture, Domain mappings) {
     }
 
     private final Settings settings;
@@ -85,6 +92,16 @@ final class Audit {
         long deadline = System.nanoTime() + settings.patience().toNanos();
         while (true) {
             AuditReport report = new AuditReport(settings.domain());
+            Map<String, List<ProducerRecord<byte[], byte[]>>> rows = new HashMap<>();
+            if (settings.capture() != null && settings.mappings() != null) {
+                progress.println("mesh: reading the rows of " + settings.capture().database() + "." + settings.capture().tables());
+                progress.flush();
+                for (ProducerRecord<byte[], byte[]> r : TableRead.rows(settings.capture(), Duration.ofMinutes(5))) {
+                    rows.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r);
+                }
+            } else {
+                report.notes.add("source⇄product was not run: it needs the domain's capture file (--capture) and jar (--jar)");
+            }
             for (JsonNode p : products) {
                 List<String> views = new ArrayList<>();
                 catalog.path("views").forEach(v -> {
@@ -92,9 +109,10 @@ final class Audit {
                         views.add(v.path("name").asText());
                     }
                 });
-                audit(report, p.path("topic").asText(), p.path("raw").isTextual() ? p.path("raw").asText() : null, views);
+                audit(report, p.path("topic").asText(), p.path("raw").isTextual() ? p.path("raw").asText() : null, views, rows);
             }
-            boolean pending = report.count(AuditReport.MISSING) + report.count(AuditReport.MISSING_IN_VIEW) > 0;
+            boolean pending = report.count(AuditReport.MISSING) + report.count(AuditReport.MISSING_IN_VIEW) + report.count(AuditReport.MISSING_ROW)
+                    + report.count(AuditReport.SOURCE_DIFFERS) + report.count(AuditReport.GONE) > 0;
             if (!pending || System.nanoTime() > deadline) {
                 return report;
             }
@@ -105,7 +123,8 @@ final class Audit {
         }
     }
 
-    private void audit(AuditReport report, String topic, String raw, List<String> views) throws IOException, InterruptedException {
+    private void audit(AuditReport report, String topic, String raw, List<String> views, Map<String, List<ProducerRecord<byte[], byte[]>>> rows)
+            throws IOException, InterruptedException {
         String dlq = TopicNames.deadLetters(settings.domain()).value();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
@@ -156,6 +175,7 @@ final class Audit {
                         r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8), position(r), r.value() == null,
                         r.offset() < rawAudited.get(new TopicPartition(r.topic(), r.partition())))));
                 RawAccounting.account(report, topic, raw, raws, byPartition(rawStart), published, unreadable, letters);
+                source(report, topic, raw, rows, published);
             } else {
                 report.notes.add(topic + " is published by an aggregate or a derivation, not mapped from a raw topic: stage raw⇄product does not apply");
             }
@@ -173,6 +193,37 @@ final class Audit {
                 ViewComparison.compare(report, topic, view, productPartitions.size(), published, later, served, rejectedByView);
             }
         }
+    }
+
+    /** Stage source ⇄ product, when the product's raw topic is one of the capture's tables. */
+    private void source(AuditReport report, String topic, String raw, Map<String, List<ProducerRecord<byte[], byte[]>>> rows,
+                        List<RawAccounting.Published> published) {
+        if (settings.capture() == null || settings.mappings() == null) {
+            return;
+        }
+        String table = settings.capture().rawTopics().entrySet().stream().filter(e -> e.getValue().value().equals(raw)).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+        Domain.Product<?> product = settings.mappings().products().stream().filter(p -> p.topic().value().equals(topic)).findFirst().orElse(null);
+        if (table == null || product == null) {
+            return;
+        }
+        List<SourceComparison.Row> mapped = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> r : rows.getOrDefault(raw, List.of())) {
+            String rowKey = r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8);
+            try {
+                var records = product.mapOnce(rowKey, r.value(), r.headers(), SourceHeaders.recordedAt(r.headers(), java.time.Instant.now()),
+                        SourceHeaders.position(r.headers(), null));
+                if (records.isEmpty()) {
+                    mapped.add(new SourceComparison.Row(rowKey, null, null, null, null));
+                }
+                for (var p : records) {
+                    mapped.add(new SourceComparison.Row(rowKey, p.key(), p.operation(), p.contentHash(), null));
+                }
+            } catch (RuntimeException e) {
+                mapped.add(new SourceComparison.Row(rowKey, null, null, null, String.valueOf(e.getMessage())));
+            }
+        }
+        SourceComparison.compare(report, topic, table, mapped, published);
     }
 
     /** Every version the view serves, partition by partition, page by page, through the query API. */

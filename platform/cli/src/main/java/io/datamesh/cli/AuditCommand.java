@@ -3,6 +3,9 @@ package io.datamesh.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import io.datamesh.cdc.debezium.CaptureConfig;
+import io.datamesh.runtime.DomainJar;
+import io.datamesh.sdk.Domain;
 import io.datamesh.serde.RestSchemaRegistryClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +54,14 @@ final class AuditCommand implements Callable<Integer> {
             description = "How long records may take to reach the product and its views before they count as missing (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
+    @Option(names = "--capture", paramLabel = "FILE",
+            description = "The domain's CDC capture file, whose tables are held against its products (default: $MESH_HOME/cdc/<domain>.properties"
+                    + " when there is one).")
+    java.nio.file.Path capture;
+
+    @Option(names = "--jar", paramLabel = "FILE", description = "The domain's jar, whose mapping is run on every row of the capture's tables.")
+    java.nio.file.Path jar;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -59,8 +70,28 @@ final class AuditCommand implements Callable<Integer> {
         if (limit < 0 || waitSeconds < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit and --wait must not be negative");
         }
-        Audit.Settings settings = new Audit.Settings(kafka.bootstrap, url, new RestSchemaRegistryClient(registry), domain, product,
-                Duration.ofSeconds(waitSeconds));
+        RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry);
+        CaptureConfig captureConfig = null;
+        java.nio.file.Path file = capture != null ? capture : defaultCapture();
+        if (file != null) {
+            // The capture file's Kafka is where this audit reads, wherever the file was written.
+            captureConfig = CaptureConfig.load(file, java.util.Map.of(CaptureConfig.BOOTSTRAP_SERVERS, kafka.bootstrap));
+            if (!captureConfig.domain().equals(domain)) {
+                throw new IllegalArgumentException(file + " is the capture of domain " + captureConfig.domain() + ", not of " + domain);
+            }
+        }
+        Domain mappings = null;
+        if (jar != null) {
+            mappings = DomainJar.open(jar).declare(client, false);
+            if (!mappings.name().equals(domain)) {
+                throw new IllegalArgumentException(jar + " holds domain " + mappings.name() + ", not " + domain);
+            }
+        }
+        if (capture != null && jar == null) {
+            throw new IllegalArgumentException("--capture needs --jar: the domain's mapping is what turns a row into its product record");
+        }
+        Audit.Settings settings = new Audit.Settings(kafka.bootstrap, url, client, domain, product, Duration.ofSeconds(waitSeconds),
+                captureConfig, mappings);
         AuditReport report = new Audit(settings, spec.commandLine().getErr()).run();
         if (json) {
             spec.commandLine().getOut().println(report.json(limit));
@@ -69,5 +100,12 @@ final class AuditCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return report.exitCode();
+    }
+
+    /** {@code $MESH_HOME/cdc/<domain>.properties} (what make run writes), when it is there. */
+    private java.nio.file.Path defaultCapture() {
+        String home = System.getenv("MESH_HOME");
+        java.nio.file.Path file = java.nio.file.Path.of(home == null || home.isBlank() ? ".mesh" : home, "cdc", domain + ".properties");
+        return java.nio.file.Files.isRegularFile(file) ? file : null;
     }
 }

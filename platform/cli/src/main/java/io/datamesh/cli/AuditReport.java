@@ -34,6 +34,9 @@ final class AuditReport {
     static final String MISSING_IN_VIEW = "missing in view";
     static final String NOT_IN_PRODUCT = "not in product";
     static final String DIFFERS = "differs";
+    static final String MISSING_ROW = "missing row";
+    static final String GONE = "gone without delete";
+    static final String SOURCE_DIFFERS = "source differs";
 
     /**
      * One finding.
