@@ -30,6 +30,8 @@ import io.datamesh.serde.SchemaRegistryClient;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.sources.SourcePosition;
 import io.datamesh.topics.TopicNames;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,9 +47,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * and reconciles them ({@link RawAccounting}, {@link ViewComparison}).
  *
  * <p>Against a live platform the domain may not have processed the newest raw records when the audit
- * reads them, nor its views the newest product records: when records are missing from the product
- * or a view, the audit reads again (a second apart) until they are there or {@code patience} has passed.
- * Only then is a record reported missing.
+ * reads them, nor its views the newest product records. What it has processed is what its consumer
+ * group has committed: under exactly-once, a raw record below the committed offset has its product
+ * records committed too, and a product record below it is in the views. The audit accounts for
+ * records below those offsets and counts the rest as not processed yet; while there are such records,
+ * or source rows the product has not caught up with, it reads again (a second apart) until
+ * {@code patience} has passed.
  */
 final class Audit {
 
@@ -90,6 +95,7 @@ final class Audit {
             }
         }
         long deadline = System.nanoTime() + settings.patience().toNanos();
+        Map<String, Map<Integer, Long>> goal = null;
         while (true) {
             AuditReport report = new AuditReport(settings.domain());
             Map<String, List<ProducerRecord<byte[], byte[]>>> rows = new HashMap<>();
@@ -109,22 +115,27 @@ final class Audit {
                         views.add(v.path("name").asText());
                     }
                 });
-                audit(report, p.path("topic").asText(), p.path("raw").isTextual() ? p.path("raw").asText() : null, views, rows);
+                audit(report, catalog.path("applicationId").asText(), p.path("topic").asText(), p.path("raw").isTextual() ? p.path("raw").asText() : null,
+                        views, rows);
             }
-            boolean pending = report.count(AuditReport.MISSING) + report.count(AuditReport.MISSING_IN_VIEW) + report.count(AuditReport.MISSING_ROW)
+            // Reads again until the domain has processed what was there when the audit began (not what came since:
+            // under load there is always more), and the product has caught up with the source's rows.
+            goal = goal == null ? report.read : goal;
+            boolean behind = report.pending > 0 && !report.processedAll(goal) || report.count(AuditReport.MISSING_ROW)
                     + report.count(AuditReport.SOURCE_DIFFERS) + report.count(AuditReport.GONE) > 0;
-            if (!pending || System.nanoTime() > deadline) {
+            if (!behind || System.nanoTime() > deadline) {
                 return report;
             }
-            progress.println("mesh: " + report.count(AuditReport.MISSING) + " records not in the product and " + report.count(AuditReport.MISSING_IN_VIEW)
-                    + " not in a view yet; reading again until " + settings.patience().toSeconds() + " s have passed");
+            progress.println("mesh: " + report.pending + " records not processed by the domain yet, " + (report.count(AuditReport.MISSING_ROW)
+                    + report.count(AuditReport.SOURCE_DIFFERS) + report.count(AuditReport.GONE)) + " source rows not caught up with;"
+                    + " reading again until " + settings.patience().toSeconds() + " s have passed");
             progress.flush();
             Thread.sleep(1000);
         }
     }
 
-    private void audit(AuditReport report, String topic, String raw, List<String> views, Map<String, List<ProducerRecord<byte[], byte[]>>> rows)
-            throws IOException, InterruptedException {
+    private void audit(AuditReport report, String applicationId, String topic, String raw, List<String> views,
+                       Map<String, List<ProducerRecord<byte[], byte[]>>> rows) throws IOException, InterruptedException {
         String dlq = TopicNames.deadLetters(settings.domain()).value();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
@@ -132,14 +143,28 @@ final class Audit {
             List<TopicPartition> productPartitions = partitions(consumer, topic, true);
             List<TopicPartition> rawPartitions = raw == null ? List.of() : partitions(consumer, raw, true);
             List<TopicPartition> dlqPartitions = partitions(consumer, dlq, false);
-            // In this order: a product record below the product's end comes from a raw record below the raw's second end.
-            Map<TopicPartition, Long> rawAudited = consumer.endOffsets(rawPartitions);
+            // In this order: what the domain committed is in the product below its end, and a product record below
+            // the product's end comes from a raw record below the raw's second end.
+            Map<TopicPartition, Long> committed = committed(applicationId);
+            Map<TopicPartition, Long> rawLatest = consumer.endOffsets(rawPartitions);
+            Map<TopicPartition, Long> rawAudited = new HashMap<>();
+            rawLatest.forEach((tp, end) -> rawAudited.put(tp, Math.min(end, committed.getOrDefault(tp, 0L))));
             Map<TopicPartition, Long> productEnd = consumer.endOffsets(productPartitions);
             Map<TopicPartition, Long> dlqEnd = consumer.endOffsets(dlqPartitions);
             Map<TopicPartition, Long> rawEnd = consumer.endOffsets(rawPartitions);
             Map<TopicPartition, Long> rawStart = consumer.beginningOffsets(rawPartitions);
             if (raw != null) {
                 report.auditedTo.put(raw, byPartition(rawAudited));
+                report.processed.put(raw, byPartition(rawAudited));
+            }
+            Map<Integer, Long> productProcessed = new TreeMap<>();
+            committed.forEach((tp, o) -> {
+                if (tp.topic().equals(topic)) {
+                    productProcessed.put(tp.partition(), o);
+                }
+            });
+            if (!views.isEmpty()) {
+                report.processed.put(topic, productProcessed);
             }
             report.auditedTo.put(topic, byPartition(productEnd));
             report.auditedTo.put(dlq, byPartition(dlqEnd));
@@ -151,6 +176,9 @@ final class Audit {
                     published.add(new RawAccounting.Published(r.partition(), r.offset(), envelopes.read(topic, r.value())));
                 } catch (RuntimeException e) {
                     unreadable.put(r.partition() + "@" + r.offset(), String.valueOf(e.getMessage()));
+                }
+                if (!views.isEmpty()) {
+                    report.read.computeIfAbsent(topic, t -> new TreeMap<>()).merge(r.partition(), r.offset() + 1, Math::max);
                 }
             });
             List<RawAccounting.Letter> letters = new ArrayList<>();
@@ -171,9 +199,15 @@ final class Audit {
             });
             if (raw != null) {
                 List<RawAccounting.Raw> raws = new ArrayList<>();
-                read(consumer, raw, null, rawEnd, r -> raws.add(new RawAccounting.Raw(r.partition(), r.offset(),
-                        r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8), position(r), r.value() == null,
-                        r.offset() < rawAudited.get(new TopicPartition(r.topic(), r.partition())))));
+                read(consumer, raw, null, rawEnd, r -> {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() < rawLatest.get(tp)) {
+                        report.read.computeIfAbsent(raw, t -> new TreeMap<>()).merge(r.partition(), r.offset() + 1, Math::max);
+                    }
+                    raws.add(new RawAccounting.Raw(r.partition(), r.offset(), r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8),
+                            position(r), r.value() == null, r.offset() < rawAudited.get(tp),
+                            r.offset() >= rawAudited.get(tp) && r.offset() < rawLatest.get(tp)));
+                });
                 RawAccounting.account(report, topic, raw, raws, byPartition(rawStart), published, unreadable, letters);
                 source(report, topic, raw, rows, published);
             } else {
@@ -190,8 +224,28 @@ final class Audit {
                         // an unreadable record is no version of the view; the next audit lists it
                     }
                 });
-                ViewComparison.compare(report, topic, view, productPartitions.size(), published, later, served, rejectedByView);
+                ViewComparison.compare(report, topic, view, productPartitions.size(), published, later, served, rejectedByView, productProcessed);
             }
+        }
+    }
+
+    /** The offsets the domain's application has committed, by partition: what it has processed. */
+    private Map<TopicPartition, Long> committed(String applicationId) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .forEach((tp, o) -> {
+                        if (o != null) {
+                            out.put(tp, o.offset());
+                        }
+                    });
+            return out;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot read the committed offsets of " + applicationId + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the committed offsets of " + applicationId, e);
         }
     }
 

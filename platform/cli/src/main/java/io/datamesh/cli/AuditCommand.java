@@ -51,7 +51,8 @@ final class AuditCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--wait", defaultValue = "30", paramLabel = "SECONDS",
-            description = "How long records may take to reach the product and its views before they count as missing (default: ${DEFAULT-VALUE}).")
+            description = "How long to read again while the domain has records it has not processed, or the product has not caught up"
+                    + " with the source's rows (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
     @Option(names = "--capture", paramLabel = "FILE",

@@ -27,8 +27,10 @@ import io.datamesh.sdk.record.ContentHash;
  * raw record has are listed too ({@code not from raw}), as are two records of the same version
  * ({@code duplicate}) and records whose content hash is not the hash of their payload.
  *
- * <p>Raw records after the audited offsets ({@link Raw#audited()} false: written while the audit read)
- * are not accounted for; their positions only excuse the product records they made in the meantime.
+ * <p>Raw records the domain has not processed yet ({@link Raw#pending()}: at or after its committed
+ * offset, which exactly-once commits together with the records it published) are counted as pending,
+ * not accounted for; so are records written while the audit read. Their positions only excuse the
+ * product records they made in the meantime.
  * A raw topic whose log starts after offset 0 has lost its oldest records to retention: product
  * records older than it are counted, not listed.
  *
@@ -39,8 +41,11 @@ final class RawAccounting {
 
     static final String STAGE = "raw⇄product";
 
-    /** A raw record: its coordinates, key, source position (encoded) and whether it has a value. */
-    record Raw(int partition, long offset, String key, String position, boolean tombstone, boolean audited) {
+    /**
+     * A raw record: its coordinates, key, source position (encoded), whether it has a value, whether it
+     * is audited, and whether it is not audited because the domain has not processed it yet.
+     */
+    record Raw(int partition, long offset, String key, String position, boolean tombstone, boolean audited, boolean pending) {
     }
 
     /** A product record that was read. */
@@ -67,7 +72,8 @@ final class RawAccounting {
         Map<String, Published> byVersion = new HashMap<>();
         for (Published p : published) {
             byPosition.computeIfAbsent(positionOf(p), k -> new ArrayList<>()).add(p);
-            Published first = byVersion.putIfAbsent(p.envelope().storeKey(), p);
+            // A version is its store key and its source: corrections of one time share a store key (the latest holds), and are not copies.
+            Published first = byVersion.putIfAbsent(p.envelope().storeKey() + "|" + positionOf(p), p);
             if (first != null) {
                 report.mismatches.add(new AuditReport.Mismatch(product, STAGE, AuditReport.DUPLICATE, p.envelope().key(),
                         "the version " + p.envelope().describe() + " is at " + where(product, first) + " and again at " + where(product, p)));
@@ -82,7 +88,8 @@ final class RawAccounting {
         Map<String, Letter> letterAt = new HashMap<>();
         letters.forEach(l -> letterAt.put(l.partition() + "@" + l.offset(), l));
 
-        Map<Integer, long[]> counts = new TreeMap<>(); // raw, published, product records, dead letters, open, replays, tombstones, missing
+        // raw, published, product records, dead letters, open, replays, tombstones, missing, pending
+        Map<Integer, long[]> counts = new TreeMap<>();
         Set<String> claimed = new HashSet<>();
         Set<String> seen = new HashSet<>();
         Set<String> inFlight = new HashSet<>();
@@ -90,9 +97,13 @@ final class RawAccounting {
         for (Raw r : raw) {
             if (!r.audited()) {
                 inFlight.add(r.position());
+                if (r.pending()) {
+                    c(counts, r.partition())[8]++;
+                    report.pending++;
+                }
                 continue;
             }
-            long[] c = counts.computeIfAbsent(r.partition(), k -> new long[8]);
+            long[] c = c(counts, r.partition());
             c[0]++;
             Letter letter = letterAt.get(r.partition() + "@" + r.offset());
             List<Published> of = byPosition.get(r.position());
@@ -143,7 +154,7 @@ final class RawAccounting {
                     + " keeps (its log starts at " + rawLogStart + "): not accounted for");
         }
         List<List<String>> rows = new ArrayList<>();
-        long[] total = new long[8];
+        long[] total = new long[9];
         for (Map.Entry<Integer, long[]> e : counts.entrySet()) {
             rows.add(row(String.valueOf(e.getKey()), e.getValue()));
             for (int i = 0; i < total.length; i++) {
@@ -152,17 +163,17 @@ final class RawAccounting {
         }
         rows.add(row("all", total));
         report.tables.add(new AuditReport.Table(product, STAGE + " (" + rawTopic + ")", List.of("partition", "raw", "published",
-                "product records", "dead letters", "open", "replays", "tombstones", "missing", "accounted"), rows));
+                "product records", "dead letters", "open", "replays", "tombstones", "missing", "accounted", "not processed yet"), rows));
     }
 
     private static long[] c(Map<Integer, long[]> counts, int partition) {
-        return counts.computeIfAbsent(partition, k -> new long[8]);
+        return counts.computeIfAbsent(partition, k -> new long[9]);
     }
 
     private static List<String> row(String partition, long[] c) {
         boolean accounted = c[0] == c[1] + c[3] + c[5] + c[6] && c[7] == 0;
         return List.of(partition, String.valueOf(c[0]), String.valueOf(c[1]), String.valueOf(c[2]), String.valueOf(c[3]), String.valueOf(c[4]),
-                String.valueOf(c[5]), String.valueOf(c[6]), String.valueOf(c[7]), accounted ? "yes" : "NO");
+                String.valueOf(c[5]), String.valueOf(c[6]), String.valueOf(c[7]), accounted ? "yes" : "NO", String.valueOf(c[8]));
     }
 
     static String positionOf(Published p) {
