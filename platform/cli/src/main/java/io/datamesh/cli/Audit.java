@@ -194,7 +194,8 @@ final class Audit {
                 if (source != null && source.equals(raw)) {
                     letters.add(new RawAccounting.Letter(r.offset(), Integer.parseInt(partition), Long.parseLong(offset), reason));
                 } else if (topic.equals(source)) {
-                    rejectedByView.put(partition + "@" + offset, reason);
+                    // A reader of the product rejected it: a view's writer, or an aggregate's or a derivation's check.
+                    rejectedByView.put(partition + "@" + offset, DeadLetters.header(r.headers(), DeadLetters.PROCESSOR) + " rejected it to the DLQ: " + reason);
                 }
             });
             if (raw != null) {

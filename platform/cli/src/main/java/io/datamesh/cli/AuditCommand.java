@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
  * work is {@link Audit}'s; this is its command line.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Reconcile a domain's products with their raw topics, dead letters and views: counts and hash sums per stage,"
-                + " then the mismatches by key.",
+        description = {"Reconcile a domain's products with their raw topics, dead letters and views, and CDC products with the rows of"
+                + " their source tables: counts and hash sums per stage, then the mismatches by key.",
             "Reads committed data only and says up to which offsets; runs against a live platform.",
             "Exit code 0: everything agrees; 1: a mismatch (lost, duplicated, changed, or served differently); 3: only dead letters"
                 + " are open (fix, then mesh dlq replay); 2: the audit could not run."})

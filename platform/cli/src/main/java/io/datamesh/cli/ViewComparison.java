@@ -42,7 +42,7 @@ final class ViewComparison {
      *
      * @param product the product's versions read, by partition
      * @param later store keys of product records written after the audited offsets, while the view was read
-     * @param rejected product records the view's writer dead-lettered: partition@offset → reason
+     * @param rejected product records a reader of the product dead-lettered: partition@offset → who and why
      * @param processed per partition, the domain's committed offset on the product topic: a version at or
      *                  after it that the view lacks is not processed yet, not missing
      */
@@ -103,7 +103,7 @@ final class ViewComparison {
                     String letter = rejected.get(v.partition() + "@" + v.offset());
                     report.mismatches.add(new AuditReport.Mismatch(productTopic, stage, AuditReport.MISSING_IN_VIEW, v.envelope().key(),
                             productTopic + "-" + v.partition() + "@" + v.offset() + " " + v.envelope().describe() + " is not in view " + view
-                                    + (letter == null ? "" : "; the view rejected it to the DLQ: " + RawAccounting.firstLine(letter))));
+                                    + (letter == null ? "" : "; " + RawAccounting.firstLine(letter))));
                 }
             }
             boolean agree = inProduct.size() == viewCount && productSum.equals(viewSum);

@@ -124,7 +124,7 @@ class AuditCommandTest {
                 assertThat(forged.out()).containsPattern("hash mismatch\\s+" + ORDERS + "\\s+raw⇄product\\s+o-forged")
                         .containsPattern("not from raw\\s+" + ORDERS + "\\s+raw⇄product\\s+o-forged")
                         .containsPattern("missing in view\\s+" + ORDERS + "\\s+product⇄view:orders-by-id\\s+o-forged")
-                        .contains("the view rejected it to the DLQ: content hash mismatch");
+                        .contains(OrdersDomain.ORDERS_BY_ID + "-writer rejected it to the DLQ: content hash mismatch");
                 o1 = versionId(url, "o1");
             } finally {
                 a.close();
