@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "The data mesh platform's command-line tool.",
         subcommands = {SchemaCommand.class, RunCommand.class, DlqCommand.class, TopicsCommand.class, TailCommand.class,
             QueryCommand.class, RouterCommand.class, DomainsCommand.class, RegistryCommand.class, CdcCommand.class, NewCommand.class,
-            ProduceCommand.class})
+            ProduceCommand.class, AuditCommand.class})
 public final class Mesh implements Runnable {
 
     @CommandLine.Spec

@@ -295,6 +295,27 @@ public final class Domain {
         Mapped<?, P> mapped() {
             return mapped;
         }
+
+        /**
+         * The product records this product's mapping makes of one raw record of its raw topic, checked and
+         * hashed as the ingest does, published nowhere; empty for a product that is not mapped from a raw topic.
+         */
+        public List<io.datamesh.sdk.record.ProductRecord<P>> mapOnce(String key, byte[] value, org.apache.kafka.common.header.Headers headers,
+                                                                    Instant recordedAt, io.datamesh.sources.SourcePosition position) {
+            return mapped == null ? List.of() : mapOnce(mapped, key, value, headers, recordedAt, position);
+        }
+
+        private <R> List<io.datamesh.sdk.record.ProductRecord<P>> mapOnce(Mapped<R, P> m, String key, byte[] value,
+                                                                          org.apache.kafka.common.header.Headers headers, Instant recordedAt,
+                                                                          io.datamesh.sources.SourcePosition position) {
+            return io.datamesh.sdk.ingest.MapOnce.apply(m.mapping(), m.raw().serde().deserializer(), format, m.raw().topic().value(), key, value,
+                    headers, recordedAt, position);
+        }
+
+        /** The raw topic this product is mapped from; empty for a product an aggregate or a derivation publishes. */
+        public java.util.Optional<TopicName.Raw> rawInput() {
+            return mapped == null ? java.util.Optional.empty() : java.util.Optional.of(mapped.raw().topic());
+        }
     }
 
     /** A derived product: from which source, grouped how, derived how. */

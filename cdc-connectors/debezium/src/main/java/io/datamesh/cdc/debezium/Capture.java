@@ -483,11 +483,7 @@ public final class Capture implements AutoCloseable {
         p.setProperty("database.password", config.password());
         p.setProperty("database.server.id", String.valueOf(config.replicaServerId()));
         p.setProperty("database.include.list", Pattern.quote(db));
-        List<String> tables = config.tables().stream().map(t -> Pattern.quote(db + "." + t)).toList();
-        p.setProperty("table.include.list", String.join(",", tables));
-        if (!config.excludedColumns().isEmpty()) {
-            p.setProperty("column.exclude.list", String.join(",", config.excludedColumns().stream().map(c -> Pattern.quote(db + "." + c)).toList()));
-        }
+        rowsAsRaw(p, config);
         // Snapshot, then binlog; an offset whose binlog is gone fails instead of snapshotting again.
         p.setProperty("snapshot.mode", "initial");
         // Each table read in primary-key order, so that a snapshot read again numbers its rows the same way.
@@ -511,13 +507,6 @@ public final class Capture implements AutoCloseable {
         p.setProperty("schema.history.internal.kafka.topic", TopicNames.cdcSchemaHistory(config.domain()).value());
         p.setProperty("schema.history.internal.kafka.bootstrap.servers", config.bootstrapServers());
         p.setProperty("schema.history.internal.store.only.captured.databases.ddl", "true");
-        // Values as the raw format reads them: amounts as text ("8.50"), DATETIME and TIMESTAMP as instants
-        // (epoch milliseconds and ISO-8601 text), DATE as ISO text, TINYINT(1) as 0/1, BIGINT UNSIGNED exact.
-        p.setProperty("decimal.handling.mode", "string");
-        p.setProperty("time.precision.mode", "connect");
-        p.setProperty("bigint.unsigned.handling.mode", "precise");
-        p.setProperty("converters", "isodate");
-        p.setProperty("isodate.type", IsoDateConverter.class.getName());
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("include.schema.changes", "false");
         // Incremental snapshots on demand: signals through Kafka, watermarks from GTIDs (no signalling table to write).
@@ -539,6 +528,27 @@ public final class Capture implements AutoCloseable {
         p.setProperty("poll.interval.ms", String.valueOf(config.timings().pollInterval().toMillis()));
         config.debeziumOptions().forEach(p::setProperty);
         return p;
+    }
+
+    /**
+     * Which rows are read and how their values are written: the tables and columns captured, and the
+     * value formats the raw format reads. Shared with {@link TableRead}, so that an audit reads a row
+     * exactly as the capture does.
+     */
+    static void rowsAsRaw(Properties p, CaptureConfig config) {
+        String db = config.database();
+        List<String> tables = config.tables().stream().map(t -> Pattern.quote(db + "." + t)).toList();
+        p.setProperty("table.include.list", String.join(",", tables));
+        if (!config.excludedColumns().isEmpty()) {
+            p.setProperty("column.exclude.list", String.join(",", config.excludedColumns().stream().map(c -> Pattern.quote(db + "." + c)).toList()));
+        }
+        // Values as the raw format reads them: amounts as text ("8.50"), DATETIME and TIMESTAMP as instants
+        // (epoch milliseconds and ISO-8601 text), DATE as ISO text, TINYINT(1) as 0/1, BIGINT UNSIGNED exact.
+        p.setProperty("decimal.handling.mode", "string");
+        p.setProperty("time.precision.mode", "connect");
+        p.setProperty("bigint.unsigned.handling.mode", "precise");
+        p.setProperty("converters", "isodate");
+        p.setProperty("isodate.type", IsoDateConverter.class.getName());
     }
 
     private Map<String, Object> producerConfig() {

@@ -70,6 +70,12 @@ public class QueryController {
         return respond(() -> queries.range(domain, view, from, to, validAt, knownAt, limit, page, scope(request)));
     }
 
+    @Get("/domains/{domain}/views/{view}/partitions/{partition}/versions")
+    public HttpResponse<String> versions(HttpRequest<?> request, @PathVariable String domain, @PathVariable String view,
+                                         @PathVariable String partition, @Nullable @QueryValue String after, @Nullable @QueryValue String limit) {
+        return respond(() -> queries.versions(domain, view, partition, after, limit, scope(request)));
+    }
+
     @Get("/domains/{domain}/aggregates/{aggregate}")
     public HttpResponse<String> aggregate(HttpRequest<?> request, @PathVariable String domain, @PathVariable String aggregate,
                                           @Nullable @QueryValue String group, @Nullable @QueryValue String from,

@@ -24,7 +24,7 @@ public class QueryErrors {
 
     static final List<String> ROUTES = List.of("/domains", "/domains/{domain}", "/domains/{domain}/views/{view}/keys/{key}",
             "/domains/{domain}/views/{view}/keys/{key}/history", "/domains/{domain}/views/{view}/keys",
-            "/domains/{domain}/aggregates/{aggregate}", "/openapi.yml", "/health", "/ready", "/metrics");
+            "/domains/{domain}/views/{view}/partitions/{partition}/versions", "/domains/{domain}/aggregates/{aggregate}", "/openapi.yml", "/health", "/ready", "/metrics");
 
     @Error(global = true, status = HttpStatus.NOT_FOUND)
     public HttpResponse<String> notFound(HttpRequest<?> request) {

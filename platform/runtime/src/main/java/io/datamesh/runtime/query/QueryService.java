@@ -36,6 +36,7 @@ import io.datamesh.bitemporal.aggregate.TimeBucket;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.record.AvroProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
+import io.datamesh.topics.TopicName;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -186,6 +187,7 @@ public final class QueryService {
             String topic = p.topic().value();
             m.put("topic", topic);
             m.put("subject", topic + "-value");
+            m.put("raw", p.rawInput().map(TopicName::value).orElse(null)); // what mesh audit reconciles the product with
             if (p.format() instanceof AvroProductFormat<?, ?> avro) {
                 m.put("schema", parse(avro.schema().toString()));
             }
@@ -313,6 +315,66 @@ public final class QueryService {
                 ? new PageToken((String) merged.items().get(merged.items().size() - 1).get("key"), true, page.to(), page.validAt(), page.knownAt()).encode()
                 : null);
         return new Answer(200, merged.headers(), write(body));
+    }
+
+    /**
+     * {@code GET /domains/{d}/views/{v}/partitions/{p}/versions?after&limit}: every version the view
+     * holds in partition {@code p} (the product topic's partition), as stored, paged ({@link VersionPages}).
+     * Read from the partition's active owner, never a standby: an audit compares what users are served.
+     */
+    public Answer versions(String d, String viewName, String partitionRaw, String afterRaw, String limitRaw, Scope scope) {
+        requireDomain(d);
+        Domain.View<?> view = view(viewName);
+        String topic = view.product().topic().value();
+        int partitions = partitionCount.apply(topic);
+        int partition;
+        try {
+            partition = Integer.parseInt(partitionRaw);
+        } catch (NumberFormatException e) {
+            partition = -1;
+        }
+        if (partition < 0 || partition >= partitions) {
+            throw QueryException.badParameter("partition", "'partition' is a partition of " + topic + ", 0 to " + (partitions - 1)
+                    + ", was '" + partitionRaw + "'", "0");
+        }
+        int limit = limit(limitRaw);
+        org.apache.kafka.common.utils.Bytes after = afterRaw == null || afterRaw.isBlank() ? null : VersionPages.decode(afterRaw);
+        String path = viewPath(view) + "/partitions/" + partition + "/versions?limit=" + limit + (after == null ? "" : "&after=" + afterRaw);
+        KafkaStreams s = running(scope);
+        Function<ReadOnlyKeyValueStore<Bytes, byte[]>, Answer> read = store -> {
+            List<Map<String, Object>> items = VersionPages.read(store, after, limit + 1);
+            boolean more = items.size() > limit;
+            if (more) {
+                items = items.subList(0, limit);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("domain", domain.name());
+            body.put("view", view.name());
+            body.put("partition", partitionRaw.trim());
+            body.put("items", items);
+            body.put("next", more ? items.get(items.size() - 1).get("id") : null);
+            return new Answer(200, Map.of(), write(body));
+        };
+        if (scope.local()) {
+            return local(s, view.name(), partition, false, read);
+        }
+        Map<HostInfo, Set<Integer>> owners = new LinkedHashMap<>();
+        placement(s, view.name(), topic, owners, new TreeMap<>());
+        int p = partition;
+        HostInfo owner = owners.entrySet().stream().filter(e -> e.getValue().contains(p)).map(Map.Entry::getKey).findFirst().orElseThrow();
+        if (self.equals(owner)) {
+            return local(s, view.name(), partition, false, read);
+        }
+        try {
+            Answer forwarded = forwarder.get(owner, path, Map.of(SCOPE, "local", PARTITIONS, String.valueOf(partition)));
+            if (forwarded.status() < 500) {
+                return forwarded;
+            }
+        } catch (IOException e) {
+            // as a 503 below
+        }
+        throw QueryException.unavailable("partition " + partition + " of " + view.name() + " is owned by " + owner.host() + ":" + owner.port()
+                + ", which does not answer; retry when the group has rebalanced", 5);
     }
 
     // ---------------------------------------------------------------- aggregates

@@ -190,6 +190,41 @@ class QueryApiTest {
     }
 
     @Test
+    void everyStoredVersionOfAPartitionIsListedAsStoredPageByPage() throws Exception {
+        JsonNode catalog = get(orders, "/domains/orders").body;
+        assertThat(catalog.path("products").findValuesAsText("raw")).containsExactly("orders.raw.orders", "orders.raw.order-lines");
+        List<String> versions = new ArrayList<>();
+        int partitions = 0;
+        for (int p = 0; ; p++) {
+            Reply first = get(orders, "/domains/orders/views/order-lines-by-id/partitions/" + p + "/versions?limit=3");
+            if (first.status == 400) {
+                assertThat(first.body.path("parameter").asText()).isEqualTo("partition");
+                break;
+            }
+            partitions++;
+            String next = null;
+            int pages = 0;
+            do {
+                Reply page = next == null ? first : get(orders, "/domains/orders/views/order-lines-by-id/partitions/" + p + "/versions?limit=3&after=" + next);
+                assertThat(page.status).isEqualTo(200);
+                for (JsonNode item : page.body.path("items")) {
+                    versions.add(item.path("key").asText() + "@" + item.path("recordedAt").asText());
+                    // The record as the view stores it: Confluent's wire format, whose magic byte is 0.
+                    assertThat(java.util.Base64.getDecoder().decode(item.path("record").asText())[0]).isZero();
+                }
+                next = page.body.path("next").isNull() ? null : page.body.path("next").asText();
+                pages++;
+            } while (next != null && pages < 20);
+        }
+        assertThat(partitions).isGreaterThan(1);
+        // 24 lines, and the refund of o1#2 as a second version of it.
+        assertThat(versions).hasSize(25).doesNotHaveDuplicates().contains("o1#2@" + JUL_08_LUNCH, "o1#2@" + JUL_10);
+        expect400(orders, "/domains/orders/views/order-lines-by-id/partitions/x/versions", "partition");
+        expect400(orders, "/domains/orders/views/order-lines-by-id/partitions/0/versions?after=" + token("nonsense"), "after");
+        expect400(orders, "/domains/orders/views/order-lines-by-id/partitions/0/versions?limit=0", "limit");
+    }
+
+    @Test
     void theJuly2018StoryOverHttp() throws Exception {
         String day = "/domains/sales/aggregates/pizzas-sold-by-day?group=42&from=2018-07-08&to=2018-07-09";
         JsonNode asKnownOn9th = get(sales, day + "&knownAt=2018-07-09").body;
