@@ -60,6 +60,11 @@ final class ProductCounter implements AutoCloseable {
         return total.get();
     }
 
+    /** Records of {@code key}. */
+    int count(String key) {
+        return perKey.getOrDefault(key, 0);
+    }
+
     /** Distinct keys starting with {@code prefix}. */
     long distinct(String prefix) {
         return perKey.keySet().stream().filter(k -> k.startsWith(prefix)).count();

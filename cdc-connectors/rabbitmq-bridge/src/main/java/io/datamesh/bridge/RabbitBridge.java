@@ -492,8 +492,11 @@ public final class RabbitBridge implements AutoCloseable {
             return this;
         }
 
-        /** For tests: runs on the producer's thread after Kafka acknowledged a record, before its message is acknowledged. */
-        Builder afterKafkaAck(Runnable hook) {
+        /**
+         * For fault injection (the tests, make chaos): runs on the producer's thread after Kafka acknowledged a
+         * record, before its message is acknowledged to the bus.
+         */
+        public Builder afterKafkaAck(Runnable hook) {
             this.afterKafkaAck = Objects.requireNonNull(hook);
             return this;
         }
