@@ -45,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
-    private static final int NODE_ID = 1;
     private static final String HOST = "127.0.0.1";
 
     private final Path dataDir;
@@ -54,6 +53,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int requestedControllerPort;
     private final Map<String, String> overrides;
     private final Duration startTimeout;
+    private final int nodeId;
+    private final String clusterId;
 
     private KafkaRaftServer server;
     private int brokerPort;
@@ -66,6 +67,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.requestedControllerPort = b.controllerPort;
         this.overrides = Map.copyOf(b.overrides);
         this.startTimeout = b.startTimeout;
+        this.nodeId = b.nodeId;
+        this.clusterId = b.clusterId;
     }
 
     /** A builder with the defaults: free ports, a temporary data folder deleted on close. */
@@ -169,13 +172,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private Map<String, String> serverProperties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", String.valueOf(NODE_ID));
+        p.put("node.id", String.valueOf(nodeId));
         p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        p.put("controller.quorum.voters", nodeId + "@" + HOST + ":" + controllerPort);
         p.put("log.dirs", dataDir.resolve("logs").toString());
         p.put("metadata.log.dir", dataDir.resolve("metadata").toString());
         // One node: every internal topic has one replica, or transactions and offsets cannot work.
@@ -208,8 +211,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             Files.createDirectories(dataDir);
             Formatter formatter = new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId != null ? clusterId : Uuid.randomUuid().toString())
                     .setDirectories(List.of(dataDir.resolve("logs").toString(), dataDir.resolve("metadata").toString()))
                     .setMetadataLogDirectory(config.metadataLogDir())
                     .setControllerListenerName("CONTROLLER")
@@ -293,6 +296,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int controllerPort;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(60);
+        private int nodeId = 1;
+        private String clusterId;
 
         private Builder() {
         }
@@ -318,6 +323,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** Any broker setting, e.g. {@code log.retention.ms}; applied after the defaults. */
         public Builder brokerProperty(String key, String value) {
             overrides.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+            return this;
+        }
+
+        /** This node's id (default 1); the nodes of an {@link EmbeddedKafkaCluster} have 1, 2, 3, … */
+        Builder nodeId(int id) {
+            this.nodeId = id;
+            return this;
+        }
+
+        /** The cluster id a new data folder is formatted with (default: a random one); the nodes of a cluster share it. */
+        Builder clusterId(String id) {
+            this.clusterId = Objects.requireNonNull(id);
             return this;
         }
 
