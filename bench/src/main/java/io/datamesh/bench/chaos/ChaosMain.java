@@ -44,6 +44,7 @@ import io.datamesh.cdc.debezium.CaptureConfig;
 import io.datamesh.cdc.debezium.CaptureGrants;
 import io.datamesh.cdc.debezium.CaptureMain;
 import io.datamesh.kafka.embedded.EmbeddedKafka;
+import io.datamesh.kafka.embedded.EmbeddedKafkaCluster;
 import io.datamesh.mariadb.embedded.EmbeddedMariaDb;
 import io.datamesh.schema.registry.RegistryConfig;
 import io.datamesh.schema.registry.SchemaRegistryServer;
@@ -51,6 +52,8 @@ import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.serde.RestSchemaRegistryClient;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.sources.SourcePosition;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -114,16 +117,16 @@ public final class ChaosMain {
      * whether R5 and R6 run, and how long R6 asks.
      */
     public record Scale(String name, int killLines, int killRate, int kills, int poisonLines, int poisonPercent, boolean brokerAndQueries,
-                        int restartLines, int restartRate, int askSeconds, int bridgePizzas, int captureRows) {
+                        int restartLines, int restartRate, int askSeconds, int bridgePizzas, int captureRows, int clusterLines) {
         /** make chaos. */
-        public static final Scale FULL = new Scale("full", 100_000, 2_500, 3, 20_000, 1, true, 20_000, 1_000, 45, 3_000, 30_000);
+        public static final Scale FULL = new Scale("full", 100_000, 2_500, 3, 20_000, 1, true, 20_000, 1_000, 45, 3_000, 30_000, 20_000);
         /** bench/chaos --quick: a tenth of the work, to check the harness. */
-        public static final Scale QUICK = new Scale("quick", 10_000, 1_000, 3, 2_000, 1, true, 5_000, 500, 30, 400, 5_000);
+        public static final Scale QUICK = new Scale("quick", 10_000, 1_000, 3, 2_000, 1, true, 5_000, 500, 30, 400, 5_000, 3_000);
         /**
          * What make test keeps of R1 and R4: one kill, a little poison of every kind (R2 and R3 have tests of
          * their own in the capture's and the bridge's modules).
          */
-        public static final Scale SHORT = new Scale("short", 2_000, 500, 1, 600, 4, false, 0, 0, 0, 0, 0);
+        public static final Scale SHORT = new Scale("short", 2_000, 500, 1, 600, 4, false, 0, 0, 0, 0, 0, 0);
     }
 
     private ChaosMain(long seed, Scale scale, String bootstrap, String registryUrl, Path home) {
@@ -209,6 +212,15 @@ public final class ChaosMain {
             }
         } finally {
             delete(home);
+        }
+        if (scale.clusterLines() > 0) {
+            // On a platform of its own, once the first one is gone.
+            Path clusterHome = Files.createTempDirectory("mesh-chaos-cluster-");
+            try {
+                outcomes.add(brokerLostInCluster(seed, scale, clusterHome));
+            } finally {
+                delete(clusterHome);
+            }
         }
         return outcomes;
     }
@@ -297,22 +309,7 @@ public final class ChaosMain {
         long dlqBefore = count("orders.dlq");
         AtomicLong sent = new AtomicLong();
         Instant placed = Instant.parse("2018-07-01T08:00:00Z");
-        Thread load = new Thread(() -> {
-            long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                String order = String.format("c%07d", i);
-                Instant at = placed.plusSeconds(i * 7L);
-                send(RAW_LINES, order, created(line(order, 1, "p" + (i % 40), 1 + (i % 3), at, false, at)), at);
-                sent.incrementAndGet();
-                long due = start + (i + 1) * 1_000_000_000L / perSecond;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                }
-            }
-            producer.flush();
-        }, "chaos-load");
-        load.start();
+        Thread load = load("c", n, perSecond, placed, 7, sent);
         List<String> recoveries = new ArrayList<>();
         for (int point : killAt) {
             await(Duration.ofMinutes(10), () -> sent.get() >= point);
@@ -563,6 +560,83 @@ public final class ChaosMain {
     }
 
     /**
+     * Order lines {@code <prefix>0000000#1} … at a steady {@code perSecond}, as the capture would write them,
+     * on a thread of their own (started); {@code sent} counts them. Line i has quantity 1 + i % 3.
+     */
+    private Thread load(String prefix, int n, int perSecond, Instant placed, long secondsApart, AtomicLong sent) {
+        Thread load = new Thread(() -> {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                String order = String.format(prefix + "%07d", i);
+                Instant at = placed.plusSeconds(i * secondsApart);
+                send(RAW_LINES, order, created(line(order, 1, "p" + (i % 40), 1 + (i % 3), at, false, at)), at);
+                sent.incrementAndGet();
+                long wait = start + (i + 1) * 1_000_000_000L / perSecond - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
+            producer.flush();
+        }, "chaos-load-" + prefix);
+        load.start();
+        return load;
+    }
+
+    /**
+     * R5, second half: a three-node KRaft cluster (replication 3, min.insync.replicas 2, the chart's defaults)
+     * with the orders domain deployed on it; one node stopped, as a lost one goes, while order lines flow.
+     * Everything resumes by itself, every line is in the product once, and the platform's topics really have
+     * three replicas.
+     */
+    static Outcome brokerLostInCluster(long seed, Scale scale, Path home) throws Exception {
+        int n = scale.clusterLines();
+        int perSecond = scale.restartRate();
+        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(3)) {
+            String bootstrap = cluster.bootstrapServers();
+            try (SchemaRegistryServer registry = SchemaRegistryServer.start(RegistryConfig.from(Map.of(RegistryConfig.BOOTSTRAP_SERVERS, bootstrap,
+                    RegistryConfig.PORT, 0, RegistryConfig.REPLICATION_FACTOR, (short) 3)));
+                 DomainProcess orders = new DomainProcess("orders-on-cluster", DomainJarFile.of(OrdersDomain.class), home.resolve("cluster-domains"),
+                         bootstrap, registry.url(), "--topic", "topics.replication.factor=3", "--topic", "topics.min.insync.replicas=2",
+                         "--set", "replication.factor=3")) {
+                orders.start();
+                ChaosMain chaos = new ChaosMain(seed, scale, bootstrap, registry.url(), home);
+                try {
+                    AtomicLong sent = new AtomicLong();
+                    Thread load = chaos.load("k", n, perSecond, Instant.parse("2018-07-05T08:00:00Z"), 3, sent);
+                    int stopAt = n / 5 + chaos.random.nextInt(n / 2);
+                    int victim = chaos.random.nextInt(cluster.size());
+                    await(Duration.ofMinutes(10), () -> sent.get() >= stopAt);
+                    long before = chaos.lines.records("k");
+                    long stopped = System.nanoTime();
+                    cluster.node(victim).close();
+                    await(Duration.ofMinutes(5), () -> chaos.lines.records("k") > before + perSecond);
+                    String recovery = String.format("%.1f s", (System.nanoTime() - stopped) / 1e9);
+                    System.out.println("chaos: R5 stopped node " + (victim + 1) + " of the cluster at " + stopAt + " lines sent; the product grew again "
+                            + recovery + " after");
+                    load.join();
+                    awaitSettled(() -> chaos.lines.distinct("k"), n);
+                    long distinct = chaos.lines.distinct("k");
+                    long records = chaos.lines.records("k");
+                    Map<String, Integer> replicas = new TreeMap<>();
+                    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                        List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("orders.")).sorted().toList();
+                        admin.describeTopics(topics).allTopicNames().get().forEach((t, d) -> replicas.put(t,
+                                d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0)));
+                    }
+                    boolean threeReplicas = !replicas.isEmpty() && replicas.values().stream().allMatch(r -> r == 3);
+                    Outcome outcome = new Outcome("R5", "a node of a three-node KRaft cluster (replication 3, min.insync.replicas 2) stopped while "
+                            + n + " order lines flow (" + perSecond + "/s)", n, n - distinct, records - distinct, 0,
+                            "product: " + records + " records, " + distinct + " lines; replicas of every orders topic: "
+                            + (threeReplicas ? "3 (" + replicas.size() + " topics)" : replicas), recovery, distinct == n && records == n && threeReplicas);
+                    return chaos.audited(outcome, "orders", orders.url());
+                } finally {
+                    chaos.close();
+                }
+            }
+        }
+    }
+
+    /**
      * R5: the broker stopped and started again (same data, same ports) while order lines flow: the
      * producers, the domains and the readers resume by themselves; every line once in the product.
      */
@@ -572,21 +646,7 @@ public final class ChaosMain {
         int stopAt = n / 5 + random.nextInt(n / 2);
         AtomicLong sent = new AtomicLong();
         Instant placed = Instant.parse("2018-07-03T08:00:00Z");
-        Thread load = new Thread(() -> {
-            long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                String order = String.format("r%07d", i);
-                Instant at = placed.plusSeconds(i * 3L);
-                send(RAW_LINES, order, created(line(order, 1, "p" + (i % 40), 1, at, false, at)), at);
-                sent.incrementAndGet();
-                long wait = start + (i + 1) * 1_000_000_000L / perSecond - System.nanoTime();
-                if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                }
-            }
-            producer.flush();
-        }, "chaos-load-r5");
-        load.start();
+        Thread load = load("r", n, perSecond, placed, 3, sent);
         await(Duration.ofMinutes(10), () -> sent.get() >= stopAt);
         kafka.close();
         long stopped = System.nanoTime();
@@ -904,8 +964,10 @@ public final class ChaosMain {
         StringBuilder b = new StringBuilder("# make chaos\n\n");
         b.append("Run ").append(LocalDate.now(ZoneOffset.UTC)).append(", seed ").append(seed).append(scale == Scale.FULL ? "" : ", scale " + scale.name())
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, JDK ").append(System.getProperty("java.version"))
-                .append(", took ").append(took.toSeconds()).append(" s. Embedded broker, the platform's schema registry, the orders and sales")
-                .append(" domains deployed with mesh run as processes of their own.\n\n");
+                .append(", took ").append(took.toSeconds()).append(" s. The embedded broker (for R5's second half a three-node KRaft cluster),")
+                .append(" the platform's schema registry, the orders, sales and kitchen domains deployed with mesh run as processes of their own,")
+                .append(" a private MariaDB with Debezium's capture as a process, the embedded AMQP broker with the kitchen's bus bridge.")
+                .append(" Lost and duplicated are counted per key in the product topics; mesh audit runs after each fault.\n\n");
         b.append("| id | fault | records offered | lost | duplicated | dead-lettered | checks | mesh audit | time to recover | holds |\n");
         b.append("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- | --- |\n");
         for (Outcome o : outcomes) {
