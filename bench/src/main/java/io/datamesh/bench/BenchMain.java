@@ -115,6 +115,8 @@ public final class BenchMain {
                 .row(new Row("B6.2", "collector: batches of 100 events over HTTP, 4 clients", "collector", "batch events/s", "B6.2b", Goal.atLeast(0.3)))
                 .row(new Row("B6.3f", "HTTP floor: GET /health on the collector, 1 client", "collector", "health p99 µs", null, null))
                 .row(new Row("B6.3", "collector: one event a request, 1 client", "collector", "single p99 µs", "B6.3f", Goal.atMost(3)))
+                .row(new Row("B6.3k", "one event through a plain producer, send → ack (the collector's settings)", "collector", "kafka ack p99 µs", null, null))
+                .row(new Row("B6.3km", "one event through a plain producer, send → ack (the collector's settings)", "collector", "kafka ack p50 µs", null, null))
                 .row(new Row("B6.3fm", "HTTP floor: GET /health on the collector, 1 client", "collector", "health p50 µs", null, null))
                 .row(new Row("B6.3m", "collector: one event a request, 1 client", "collector", "single p50 µs", "B6.3fm", null))
                 .row(new Row("B4.0", "plain key-value get, RocksDB", "kv-get", "p50 µs", null, null))

@@ -77,7 +77,7 @@ final class BridgeBench implements Bench {
     @Override
     public void setUp(BenchContext context) throws Exception {
         this.context = context;
-        this.messages = context.scale(20_000);
+        this.messages = context.scale(10_000);
         if (EmbeddedAmqpBroker.answers("127.0.0.1", 5672, Duration.ofMillis(500))) {
             uri = BUS;
         } else {

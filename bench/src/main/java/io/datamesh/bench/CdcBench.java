@@ -51,8 +51,8 @@ final class CdcBench implements Bench {
     @Override
     public void setUp(BenchContext context) throws Exception {
         this.context = context;
-        this.snapshotRows = context.scale(60_000);
-        this.streamRows = context.scale(30_000);
+        this.snapshotRows = context.scale(40_000);
+        this.streamRows = context.scale(20_000);
         db = SourceDatabase.acquire();
         SourceDatabase.createDatabase(db, DATABASE);
         db.execute("USE " + DATABASE, String.format(SourceDatabase.ORDERS, "snapshot_orders"), String.format(SourceDatabase.ORDERS, "stream_orders"));

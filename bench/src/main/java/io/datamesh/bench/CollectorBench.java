@@ -23,7 +23,9 @@ import io.datamesh.topics.TopicSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * B6.2 and B6.3: the clickstream collector of cdc-connectors/clickstream-collector over HTTP, against
@@ -38,7 +40,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       producer ({@code acks=all}, idempotent) into a topic with as many partitions;</li>
  *   <li>{@code single p50/p99 µs}: one client posting one event a request, one after the other;</li>
  *   <li>{@code health p50/p99 µs}: the same client asking {@code GET /health} on the same server, the
- *       floor of any request there.</li>
+ *       floor of any request there;</li>
+ *   <li>{@code kafka ack p50/p99 µs}: what a single event waits for inside the collector, one event sent
+ *       and its acknowledgement awaited by a plain producer with the collector's settings, one after the other.</li>
  * </ul>
  */
 final class CollectorBench implements Bench {
@@ -51,6 +55,8 @@ final class CollectorBench implements Bench {
     private int singles;
     private int partitions;
     private int rep;
+    private KafkaProducer<byte[], byte[]> ackProducer;
+    private String ackTopic;
 
     @Override
     public String name() {
@@ -65,8 +71,8 @@ final class CollectorBench implements Bench {
     @Override
     public void setUp(BenchContext context) throws Exception {
         this.context = context;
-        this.events = context.scale(100_000);
-        this.singles = context.scale(2_000);
+        this.events = context.scale(50_000);
+        this.singles = context.scale(1_000);
         Map<String, Object> m = new HashMap<>();
         m.put(CollectorConfig.BOOTSTRAP_SERVERS, context.kafka().bootstrapServers());
         m.put(CollectorConfig.PORT, 0);
@@ -74,7 +80,14 @@ final class CollectorBench implements Bench {
         m.put(CollectorConfig.RATE_LIMIT, 1_000_000.0);
         m.put(CollectorConfig.RATE_LIMIT_BURST, 1_000_000);
         collector = ClickstreamCollector.start(CollectorConfig.from(m), TopicSettings.defaults());
+        ackTopic = "bench.raw.collector-acks";
+        // What a single event waits for inside the collector: Kafka's acknowledgement, with the collector's
+        // producer settings (acks=all, idempotent, linger 2 ms).
+        ackProducer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, context.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", ProducerConfig.LINGER_MS_CONFIG, "2"),
+                new ByteArraySerializer(), new ByteArraySerializer());
         try (Admin admin = context.kafka().admin()) {
+            admin.createTopics(Set.of(new NewTopic(ackTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             partitions = admin.describeTopics(Set.of(collector.config().topicName())).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(collector.config().topicName()).partitions().size();
         }
@@ -100,12 +113,22 @@ final class CollectorBench implements Bench {
             expect(http, post(body), "\"accepted\":1");
             single[i] = System.nanoTime() - start;
         }
+        long[] acked = new long[singles];
+        for (int i = 0; i < singles; i++) {
+            byte[] value = click(tag + "acked-" + i, i).getBytes(StandardCharsets.UTF_8);
+            long start = System.nanoTime();
+            ackProducer.send(new ProducerRecord<>(ackTopic, ("s" + i % 500).getBytes(StandardCharsets.UTF_8), value)).get(30, TimeUnit.SECONDS);
+            acked[i] = System.nanoTime() - start;
+        }
         HttpRequest floor = HttpRequest.newBuilder(URI.create(collector.url() + "/health")).build();
         for (int i = 0; i < singles; i++) {
             long start = System.nanoTime();
             expect(http, floor, "");
             health[i] = System.nanoTime() - start;
         }
+        Arrays.sort(acked);
+        m.put("kafka ack p50 µs", acked[singles / 2] / 1e3);
+        m.put("kafka ack p99 µs", acked[(int) (singles * 0.99)] / 1e3);
         Arrays.sort(single);
         Arrays.sort(health);
         m.put("single p50 µs", single[singles / 2] / 1e3);
@@ -197,6 +220,9 @@ final class CollectorBench implements Bench {
 
     @Override
     public void tearDown() {
+        if (ackProducer != null) {
+            ackProducer.close();
+        }
         if (collector != null) {
             collector.close();
         }

@@ -48,8 +48,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * by the query API, at 1,000 rows/s. One deployment for the whole run, as {@code make run} wires it:
  * a database with the demo's orders tables on the private MariaDB, its capture (platform defaults), and
  * the orders domain deployed by the runtime (exactly-once, view {@code orders-by-id}), under a name of
- * its own. Each repetition commits new orders, one a transaction, paced at 1,000 a second by eight
- * writer connections, and takes each commit's time in the client once the commit returned.
+ * its own. Each repetition commits new orders, one a transaction, paced at 1,000 a second, each handed to a
+ * free one of eight writer connections, and takes each commit's time in the client once the commit returned.
  *
  * <p>Arrival in the raw topic is when a consumer of it in this JVM receives the record. The answer is
  * when a client polling the view's key range over HTTP ({@code GET .../views/orders-by-id/keys?from=},
@@ -78,9 +78,10 @@ final class CommitLatencyBench implements Bench {
     private int next;
 
     /** The orders of one repetition: index {@code i} is order {@code key(first + i)}; times from {@link System#nanoTime()}. */
-    private record Window(int first, int n, AtomicLongArray committed, AtomicLongArray arrived, AtomicLongArray answered) {
+    private record Window(int first, int n, AtomicLongArray committed, AtomicLongArray arrived, AtomicLongArray answered,
+                          java.util.concurrent.atomic.AtomicLong polled) {
         Window(int first, int n) {
-            this(first, n, new AtomicLongArray(n), new AtomicLongArray(n), new AtomicLongArray(n));
+            this(first, n, new AtomicLongArray(n), new AtomicLongArray(n), new AtomicLongArray(n), new java.util.concurrent.atomic.AtomicLong());
         }
 
         int index(String key) {
@@ -162,23 +163,37 @@ final class CommitLatencyBench implements Bench {
         Window w = new Window(next, rows);
         next += rows;
         window = w;
-        ExecutorService threads = Executors.newFixedThreadPool(WRITERS + 1);
+        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        ExecutorService poller = Executors.newSingleThreadExecutor();
+        java.util.concurrent.BlockingQueue<PreparedStatement> statements = new java.util.concurrent.ArrayBlockingQueue<>(WRITERS);
+        List<Connection> connections = new ArrayList<>();
         try {
-            long start = System.nanoTime() + Duration.ofMillis(20).toNanos();
-            List<Future<?>> writers = new ArrayList<>();
             for (int k = 0; k < WRITERS; k++) {
-                int first = k;
-                writers.add(threads.submit(() -> write(w, first, start)));
+                Connection c = SourceDatabase.connect(db, DATABASE);
+                connections.add(c);
+                statements.add(c.prepareStatement(String.format(SourceDatabase.INSERT, "orders")));
             }
-            Future<?> poller = threads.submit(() -> poll(w));
-            for (Future<?> f : writers) {
+            Future<?> polled = poller.submit(() -> poll(w));
+            // Each order is handed to a free writer at its time on a 1,000-a-second clock, so that one slow
+            // commit does not hold back the orders after it; an order no writer is free for waits for one.
+            long start = System.nanoTime();
+            List<Future<?>> written = new ArrayList<>(w.n());
+            for (int i = 0; i < w.n(); i++) {
+                long wait = start + i * (1_000_000_000L / RATE) - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                int order = i;
+                written.add(writers.submit(() -> write(w, order, statements)));
+            }
+            for (Future<?> f : written) {
                 f.get();
             }
             long lastCommit = 0;
             for (int i = 0; i < w.n(); i++) {
                 lastCommit = Math.max(lastCommit, w.committed().get(i));
             }
-            poller.get();
+            polled.get();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (missing(w.arrived()) > 0) {
                 if (System.nanoTime() > deadline) {
@@ -190,32 +205,33 @@ final class CommitLatencyBench implements Bench {
             double[] answer = latenciesMs(w.committed(), w.answered());
             return new Sample(Map.of("raw p50 ms", raw[raw.length / 2], "raw p99 ms", raw[(int) (raw.length * 0.99)],
                     "answer p50 ms", answer[answer.length / 2], "answer p99 ms", answer[(int) (answer.length * 0.99)],
-                    "rows/s", w.n() / ((lastCommit - start) / 1e9)));
+                    "rows/s", w.n() / ((lastCommit - start) / 1e9),
+                    // How many versions the answer's client read per order: its cost on the machine (the log shows it).
+                    "polled per order", (double) w.polled().get() / w.n()));
         } finally {
-            threads.shutdownNow();
+            writers.shutdownNow();
+            poller.shutdownNow();
+            for (Connection c : connections) {
+                c.close();
+            }
         }
     }
 
-    /** Writer {@code k} commits orders k, k + WRITERS, ..., each at its time on a 1,000-a-second clock (late ones at once). */
-    private Void write(Window w, int k, long start) throws Exception {
-        try (Connection c = SourceDatabase.connect(db, DATABASE);
-             PreparedStatement p = c.prepareStatement(String.format(SourceDatabase.INSERT, "orders"))) {
-            for (int i = k; i < w.n(); i += WRITERS) {
-                long due = start + i * (1_000_000_000L / RATE);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                String now = SourceDatabase.sql(Instant.now());
-                p.setString(1, key(w.first() + i));
-                p.setString(2, "napoli-" + i % 40);
-                p.setString(3, "c" + i % 1000);
-                p.setString(4, now);
-                p.setBigDecimal(5, new BigDecimal("12.50"));
-                p.setString(6, now);
-                p.executeUpdate(); // autocommit: returns once committed
-                w.committed().set(i, System.nanoTime());
-            }
+    /** Commits order {@code i} on a free writer's connection (autocommit) and takes the time once the commit returned. */
+    private Void write(Window w, int i, java.util.concurrent.BlockingQueue<PreparedStatement> statements) throws Exception {
+        PreparedStatement p = statements.take();
+        try {
+            String now = SourceDatabase.sql(Instant.now());
+            p.setString(1, key(w.first() + i));
+            p.setString(2, "napoli-" + i % 40);
+            p.setString(3, "c" + i % 1000);
+            p.setString(4, now);
+            p.setBigDecimal(5, new BigDecimal("12.50"));
+            p.setString(6, now);
+            p.executeUpdate(); // autocommit: returns once committed
+            w.committed().set(i, System.nanoTime());
+        } finally {
+            statements.add(p);
         }
         return null;
     }
@@ -241,6 +257,7 @@ final class CommitLatencyBench implements Bench {
                     throw new IllegalStateException(uri + " answered " + r.statusCode() + ": " + r.body());
                 }
                 JsonNode body = JSON.readTree(r.body());
+                w.polled().addAndGet(body.get("items").size());
                 for (JsonNode item : body.get("items")) {
                     int i = w.index(item.get("key").asText());
                     if (i >= 0) {
