@@ -78,6 +78,10 @@ public final class BenchMain {
                 .bench(new QueryBench(QueryBench.Mode.HTTP_LOCAL))
                 .bench(new QueryBench(QueryBench.Mode.HTTP_FORWARDED))
                 .bench(new QueryBench(QueryBench.Mode.HTTP_FLOOR))
+                .bench(new CdcBench())
+                .bench(new CommitLatencyBench())
+                .bench(new BridgeBench())
+                .bench(new CollectorBench())
                 .row(new Row("B0.1", "producer 100 B, acks=all, idempotent", "producer-100b", "records/s", null, null))
                 .row(new Row("B0.1m", "producer 100 B, acks=all, idempotent", "producer-100b", "MB/s", null, null))
                 .row(new Row("B0.2", "producer 1 KiB, acks=all, idempotent", "producer-1024b", "records/s", null, null))
@@ -92,6 +96,29 @@ public final class BenchMain {
                 .row(new Row("B5.1", "the same domain deployed by the runtime (exactly-once, DLQ, metrics)", "runtime", "records/s", "B1", Goal.atLeast(0.9)))
                 .row(new Row("B5.0", "start-up of a bare Kafka Streams app until RUNNING", "startup-bare-streams", "ms", null, null))
                 .row(new Row("B5.2", "start-up of the orders jar via the runtime until RUNNING", "startup-orders-jar", "ms", "B5.0", null))
+                .row(new Row("B5.3b", "JDBC full read of a table (SELECT *, every column), one connection", "cdc", "jdbc rows/s", null, null))
+                .row(new Row("B5.3", "CDC snapshot: the capture reading that table into its raw topic", "cdc", "snapshot rows/s", "B5.3b", Goal.atLeast(0.4)))
+                .row(new Row("B5.3s", "CDC capture start-up (topics, checks) until Debezium's task runs", "cdc", "start ms", null, null))
+                .row(new Row("B5.4b", "JDBC batched inserts, 1,000 rows a batch and commit", "cdc", "insert rows/s", null, null))
+                .row(new Row("B5.4", "CDC streaming: those rows from the binlog into the raw topic", "cdc", "streaming records/s", "B5.4b", Goal.atLeast(0.5)))
+                .row(new Row("B5.5w", "rows committed a second by the latency benches' writers (asked: 1,000)", "commit-latency", "rows/s", null, null))
+                .row(new Row("B5.5", "commit → raw topic (consumer receives it), 1,000 rows/s", "commit-latency", "raw p50 ms", null, null))
+                .row(new Row("B5.5t", "commit → raw topic (consumer receives it), 1,000 rows/s", "commit-latency", "raw p99 ms", null, Goal.atMost(200)))
+                .row(new Row("B5.6", "commit → answer: the orders domain's view over HTTP returns it", "commit-latency", "answer p50 ms", null, null))
+                .row(new Row("B5.6t", "commit → answer: the orders domain's view over HTTP returns it", "commit-latency", "answer p99 ms", null, Goal.atMost(1000)))
+                .row(new Row("B5.6r", "commit → answer ÷ commit → raw topic (what the domain and the query add)", "commit-latency", "answer p99 ms", "B5.5t", null))
+                .row(new Row("B6.0a", "AMQP loop: publisher → queue → consumer acking each message", "bus-bridge", "amqp msgs/s", null, null))
+                .row(new Row("B6.0k", "Kafka produce loop of the same messages, acks=all, idempotent", "bus-bridge", "kafka msgs/s", null, null))
+                .row(new Row("B6.0", "the slower of the two loops", "bus-bridge", "floor msgs/s", null, null))
+                .row(new Row("B6.1", "bus bridge: publisher → queue → bridge → raw topic", "bus-bridge", "bridge msgs/s", "B6.0", Goal.atLeast(0.6)))
+                .row(new Row("B6.2b", "Kafka produce loop of the collector's events, acks=all, idempotent", "collector", "kafka events/s", null, null))
+                .row(new Row("B6.2", "collector: batches of 100 events over HTTP, 4 clients", "collector", "batch events/s", "B6.2b", Goal.atLeast(0.3)))
+                .row(new Row("B6.3f", "HTTP floor: GET /health on the collector, 1 client", "collector", "health p99 µs", null, null))
+                .row(new Row("B6.3", "collector: one event a request, 1 client", "collector", "single p99 µs", "B6.3f", Goal.atMost(3)))
+                .row(new Row("B6.3k", "one event through a plain producer, send → ack (the collector's settings)", "collector", "kafka ack p99 µs", null, null))
+                .row(new Row("B6.3km", "one event through a plain producer, send → ack (the collector's settings)", "collector", "kafka ack p50 µs", null, null))
+                .row(new Row("B6.3fm", "HTTP floor: GET /health on the collector, 1 client", "collector", "health p50 µs", null, null))
+                .row(new Row("B6.3m", "collector: one event a request, 1 client", "collector", "single p50 µs", "B6.3fm", null))
                 .row(new Row("B4.0", "plain key-value get, RocksDB", "kv-get", "p50 µs", null, null))
                 .row(new Row("B4.0t", "plain key-value get, RocksDB", "kv-get", "p99 µs", null, null))
                 .row(new Row("B4.1", "asOf, 1 version per key", "asof-1", "p50 µs", "B4.0", Goal.atMost(3)))
@@ -129,6 +156,8 @@ public final class BenchMain {
             How to read it: each row is the median of its repetitions; the spread is half the interquartile
             range relative to the median. A ratio is this row's median divided by its baseline row's median
             from the same run on the same machine, so it holds across machines where absolute figures do not.
-            Throughput ratios are better when higher; latency ratios (µs) are better when lower.
+            Throughput ratios are better when higher; latency ratios (µs) are better when lower. A row marked
+            (absolute) has no honest baseline to divide by (a latency from a commit in MariaDB): its goal is on
+            the median itself, in the row's unit.
             """;
 }

@@ -36,10 +36,13 @@ final class ResultTable {
         for (Row row : rows.values()) {
             Stats s = stats.get(row.id());
             double ratio = ratio(row.id());
-            String status = row.goal() == null ? (row.baseline() == null ? "baseline" : "") : row.goal().met(ratio) ? "met" : "MISSED";
+            // A goal without a baseline is on the figure itself (a latency with no honest baseline to divide by).
+            boolean absolute = row.goal() != null && row.baseline() == null;
+            String status = row.goal() == null ? (row.baseline() == null ? "baseline" : "")
+                    : row.goal().met(absolute ? s.median() : ratio) ? "met" : "MISSED";
             lines.add(new String[] {row.id(), row.title(), row.metric(), Stats.format(s.median()),
                     String.format(Locale.ROOT, "±%.1f %%", 50 * s.relativeSpread()), String.valueOf(s.n()),
-                    row.baseline() == null ? "" : row.baseline(), Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2f", ratio),
+                    row.baseline() == null ? (absolute ? "(absolute)" : "") : row.baseline(), Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2f", ratio),
                     row.goal() == null ? "" : row.goal().toString(), status});
         }
         int[] widths = new int[lines.get(0).length];

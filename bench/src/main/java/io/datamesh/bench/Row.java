@@ -8,11 +8,12 @@ package io.datamesh.bench;
  * @param bench the bench that measures it
  * @param metric the metric of the bench's samples
  * @param baseline id of the row this one is divided by, or null for a baseline
- * @param goal the goal on the ratio, or null
+ * @param goal the goal on the ratio; on the median itself, in the row's unit, for a row without a baseline
+ *             (a latency with no honest baseline, shown against its goal); or null
  */
 record Row(String id, String title, String bench, String metric, String baseline, Goal goal) {
 
-    /** A goal on a ratio: at least or at most a bound. */
+    /** A goal on a ratio (or on an absolute figure): at least or at most a bound. */
     record Goal(boolean atLeast, double bound) {
         static Goal atLeast(double bound) {
             return new Goal(true, bound);

@@ -46,6 +46,20 @@ class StatsAndTableTest {
     }
 
     @Test
+    void aGoalOnARowWithoutBaselineIsCheckedAgainstItsMedianInItsOwnUnit() {
+        ResultTable t = new ResultTable();
+        t.add(new Row("B5.5t", "commit to raw topic", "c", "raw p99 ms", null, Row.Goal.atMost(200)), Stats.of(List.of(150.0, 160.0, 170.0)));
+        t.add(new Row("B5.6t", "commit to answer", "c", "answer p99 ms", null, Row.Goal.atMost(1000)), Stats.of(List.of(1200.0, 1300.0, 900.0)));
+        t.add(new Row("B5.6r", "answer ÷ raw", "c", "answer p99 ms", "B5.5t", null), Stats.of(List.of(1200.0, 1300.0, 900.0)));
+
+        assertThat(t.ratio("B5.5t")).isNaN();
+        String md = t.markdown();
+        assertThat(md).containsPattern("\\| B5\\.5t .*\\| 160\\.0 .*\\| \\(absolute\\) +\\| +\\| ≤ 200\\.0 +\\| met +\\|");
+        assertThat(md).containsPattern("\\| B5\\.6t .*\\| 1,200 .*\\| \\(absolute\\) +\\| +\\| ≤ 1,000 +\\| MISSED +\\|");
+        assertThat(md).containsPattern("\\| B5\\.6r .*\\| B5\\.5t +\\| 7\\.50 +\\| +\\| +\\|");
+    }
+
+    @Test
     void everyRowOfThePlanReadsARegisteredBenchAndItsBaselineComesFirst() {
         // plan() throws if a row names an unknown bench; building it is the check.
         assertThat(BenchMain.plan()).isNotNull();

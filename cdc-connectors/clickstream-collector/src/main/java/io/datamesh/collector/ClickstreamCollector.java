@@ -5,11 +5,16 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
 
 import io.datamesh.topics.TopicSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.inject.qualifiers.Qualifiers;
+import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,12 +114,21 @@ public final class ClickstreamCollector implements AutoCloseable {
         return config;
     }
 
-    /** Stops taking requests, lets those in flight finish, then closes the producer (which sends what it holds). */
+    /**
+     * Stops taking requests, lets those in flight finish, then closes the producer (which sends what it holds).
+     * The executors the requests ran on are shut down too: stopping the server and the context leaves their
+     * idle threads, which are not daemons, alive for a minute, so a program that embeds the collector would
+     * not end until then. They are looked up first: once the server stopped, the context resolves no beans.
+     */
     @Override
     public void close() {
+        List<ExecutorService> executors = Stream.of(TaskExecutors.BLOCKING, TaskExecutors.IO)
+                .map(name -> context.findBean(ExecutorService.class, Qualifiers.byName(name)))
+                .flatMap(Optional::stream).distinct().toList();
         try {
             server.stop();
             context.close();
+            executors.forEach(ExecutorService::shutdown);
         } finally {
             writer.close();
             log.info("Clickstream collector stopped name={}", config.name());
