@@ -26,6 +26,7 @@ import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
 import io.datamesh.schemas.clickstream.Click;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.testing.DomainTestDriver;
+import io.datamesh.sources.JsonRecord;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.sources.SourcePosition;
 import io.datamesh.topics.TopicSettings;
@@ -118,7 +119,7 @@ class CollectorTest {
             // What the collector stores, the clickstream domain maps: no dead letters.
             try (DomainTestDriver domain = DomainTestDriver.of(new ClickstreamDomain())) {
                 for (ConsumerRecord<byte[], byte[]> rec : raw) {
-                    domain.pipeRaw("clicks", new String(rec.key(), StandardCharsets.UTF_8), RequestBody.JSON.readTree(rec.value()),
+                    domain.pipeRaw("clickstream.raw.clicks", new String(rec.key(), StandardCharsets.UTF_8), JsonRecord.parse(new String(rec.value(), StandardCharsets.UTF_8)),
                             SourceHeaders.recordedAt(rec.headers(), null), SourceHeaders.position(rec.headers(), null));
                 }
                 List<ProductRecord<Click>> clicks = domain.readProduct("clickstream.product.clicks.v1");
@@ -277,7 +278,7 @@ class CollectorTest {
                     .anyMatch(k -> k.startsWith("m-"));
             try (DomainTestDriver domain = DomainTestDriver.of(new ClickstreamDomain())) {
                 for (ConsumerRecord<byte[], byte[]> rec : raw) {
-                    domain.pipeRaw("clicks", new String(rec.key(), StandardCharsets.UTF_8), RequestBody.JSON.readTree(rec.value()),
+                    domain.pipeRaw("clickstream.raw.clicks", new String(rec.key(), StandardCharsets.UTF_8), JsonRecord.parse(new String(rec.value(), StandardCharsets.UTF_8)),
                             SourceHeaders.recordedAt(rec.headers(), null), SourceHeaders.position(rec.headers(), null));
                 }
                 assertThat(domain.<Click>readProduct("clickstream.product.clicks.v1")).hasSize(accepted);

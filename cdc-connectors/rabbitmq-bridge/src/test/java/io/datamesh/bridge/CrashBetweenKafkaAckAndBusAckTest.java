@@ -18,14 +18,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.datamesh.apps.kitchen.KitchenDomain;
 import io.datamesh.bridge.demo.KitchenBusPublisher;
 import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
 import io.datamesh.schemas.kitchen.PizzaEvent;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.testing.DomainTestDriver;
-import io.datamesh.sources.JsonSerde;
+import io.datamesh.sources.JsonRecord;
 import io.datamesh.sources.SourceHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -96,9 +95,9 @@ class CrashBetweenKafkaAckAndBusAckTest {
             assertThat(rawIds.values()).as("the message held between the two acknowledgements came twice").anyMatch(n -> n > 1);
 
             try (DomainTestDriver kitchen = DomainTestDriver.of(new RenamedDomain(new KitchenDomain(), config.domain()))) {
-                Function<byte[], JsonNode> json = bytes -> JsonSerde.tree().deserializer().deserialize(topic, bytes);
+                Function<byte[], JsonRecord> json = bytes -> JsonRecord.parse(new String(bytes, StandardCharsets.UTF_8));
                 for (ConsumerRecord<byte[], byte[]> r : raw) {
-                    kitchen.pipeRaw("pizza-events", new String(r.key(), StandardCharsets.UTF_8), json.apply(r.value()),
+                    kitchen.pipeRaw(topic, new String(r.key(), StandardCharsets.UTF_8), json.apply(r.value()),
                             SourceHeaders.recordedAt(r.headers(), null), SourceHeaders.position(r.headers(), null));
                 }
                 List<ProductRecord<PizzaEvent>> product = kitchen.readProduct(config.domain() + ".product.pizza-events.v1");

@@ -15,8 +15,8 @@ import io.datamesh.bridge.demo.KitchenBusPublisher;
 import io.datamesh.schemas.kitchen.HeatShelfTime;
 import io.datamesh.schemas.kitchen.PizzaEvent;
 import io.datamesh.sdk.testing.DomainTestDriver;
-import io.datamesh.sources.JsonSerde;
 import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
+import io.datamesh.sources.JsonRecord;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.sources.SourcePosition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -99,8 +99,8 @@ class QpidBridgeTest {
                             + "\"at\":\"2026-12-01T19:00:00Z\"}");
             try (DomainTestDriver domain = DomainTestDriver.of(new KitchenDomain())) {
                 for (ConsumerRecord<byte[], byte[]> r : raw) {
-                    domain.pipeRaw("pizza-events", new String(r.key(), StandardCharsets.UTF_8),
-                            JsonSerde.tree().deserializer().deserialize("kitchen.raw.pizza-events", r.value()),
+                    domain.pipeRaw("kitchen.raw.pizza-events", new String(r.key(), StandardCharsets.UTF_8),
+                            JsonRecord.parse(new String(r.value(), StandardCharsets.UTF_8)),
                             SourceHeaders.recordedAt(r.headers(), null), SourceHeaders.position(r.headers(), null));
                 }
                 assertThat(domain.<PizzaEvent>readProduct("kitchen.product.pizza-events.v1")).extracting(p -> p.source().id())
