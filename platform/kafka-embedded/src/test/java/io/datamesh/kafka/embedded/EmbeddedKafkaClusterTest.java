@@ -21,8 +21,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
-/** Three KRaft nodes in one JVM: topics really have 3 replicas, and losing one node loses nothing acknowledged. */
+/**
+ * Three KRaft nodes in one JVM: topics really have 3 replicas, and losing one node loses nothing acknowledged.
+ * Alone in its JVM while it runs: this module runs its test classes side by side, and three more brokers beside
+ * theirs, on two cores, were more than the suite's brokers could share.
+ */
+@Isolated
 class EmbeddedKafkaClusterTest {
 
     @Test
