@@ -38,6 +38,8 @@ class ReadmeCommandsTest {
     void wordsAreSplitAsTheShellSplitsThem() {
         assertThat(words("../bin/mesh produce t k '{\"a\": 1}' \"x y\" # a comment [--x]"))
                 .containsExactly("produce", "t", "k", "{\"a\": 1}", "x y");
+        assertThat(words("bin/mesh audit orders --json > audit.json   # as JSON")).containsExactly("audit", "orders", "--json");
+        assertThat(words("bin/mesh tail t | head -3")).containsExactly("tail", "t");
         assertThat(words("bin/mesh dlq replay orders [--offset N] [--reason text]")).containsExactly("dlq", "replay", "orders", "--offset", "1",
                 "--reason", "text");
     }
@@ -57,7 +59,10 @@ class ReadmeCommandsTest {
         return lines;
     }
 
-    /** The arguments after {@code bin/mesh}: quotes as the shell reads them, a comment dropped, optional parts' brackets removed. */
+    /**
+     * The arguments after {@code bin/mesh}: quotes as the shell reads them; a comment, a redirection or a pipe
+     * ends them; optional parts' brackets removed.
+     */
     static List<String> words(String line) {
         List<String> words = new ArrayList<>();
         StringBuilder word = null;
@@ -78,8 +83,8 @@ class ReadmeCommandsTest {
                     words.add(word.toString());
                     word = null;
                 }
-            } else if (c == '#' && word == null) {
-                break;
+            } else if ((c == '#' || c == '>' || c == '<' || c == '|' || c == ';' || c == '&') && word == null) {
+                break; // a comment, a redirection or the next command: the rest is the shell's, not mesh's
             } else if ((c == '[' && word == null) || (c == ']' && i + 1 >= line.length() | (i + 1 < line.length() && Character.isWhitespace(line.charAt(i + 1))))) {
                 continue;
             } else {
