@@ -38,6 +38,7 @@ import io.datamesh.apps.orders.OrdersDomain;
 import io.datamesh.apps.sales.SalesDomain;
 import io.datamesh.bench.DomainJarFile;
 import io.datamesh.bridge.BridgeConfig;
+import io.datamesh.bridge.CrashingBridge;
 import io.datamesh.bridge.RabbitBridge;
 import io.datamesh.bridge.demo.KitchenBusPublisher;
 import io.datamesh.cdc.debezium.CaptureConfig;
@@ -530,7 +531,7 @@ public final class ChaosMain {
                 int after = 50 + random.nextInt(Math.max(1, pizzas / 2));
                 Path log = home.resolve("bridge-" + k + ".log");
                 String java = ProcessHandle.current().info().command().orElse("java");
-                Process bridge = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), ChaosBridge.class.getName(),
+                Process bridge = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), CrashingBridge.class.getName(),
                         configFile.toString(), bootstrap, amqp.amqpUri(), String.valueOf(after)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
                 if (bridge.waitFor(120, TimeUnit.SECONDS)) {
                     halts.add("halted after " + after + " Kafka acks");

@@ -493,10 +493,10 @@ public final class RabbitBridge implements AutoCloseable {
         }
 
         /**
-         * For fault injection (the tests, make chaos): runs on the producer's thread after Kafka acknowledged a
-         * record, before its message is acknowledged to the bus.
+         * For fault injection ({@link CrashingBridge}, the tests): runs on the producer's thread after Kafka
+         * acknowledged a record, before its message is acknowledged to the bus.
          */
-        public Builder afterKafkaAck(Runnable hook) {
+        Builder afterKafkaAck(Runnable hook) {
             this.afterKafkaAck = Objects.requireNonNull(hook);
             return this;
         }

@@ -6,12 +6,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A bridge process that dies like {@code kill -9} right after Kafka acknowledged its n-th record,
  * before the bus hears of it: {@code CrashingBridge <config file> <bootstrap servers> <amqp uri> <n>}.
- * The test starts it as a child JVM.
+ * Fault injection, not a way to run the bridge: the bridge's crash test and {@code make chaos} (R3) start it
+ * as a child JVM.
  */
 public final class CrashingBridge {
 
     /** The exit status of the halt: what a shell reports for a process killed by SIGKILL. */
-    static final int HALTED = 137;
+    public static final int HALTED = 137;
 
     private CrashingBridge() {
     }
