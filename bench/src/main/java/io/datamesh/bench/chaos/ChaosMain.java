@@ -553,10 +553,17 @@ public final class ChaosMain {
                 lost += Math.max(0, stages.size() - c);
                 duplicated += Math.max(0, c - stages.size());
             }
-            return audited(new Outcome("R3", "the bus bridge killed 3× between Kafka's and the bus's acknowledgement while the kitchen publishes "
+            Outcome outcome = new Outcome("R3", "the bus bridge killed 3× between Kafka's and the bus's acknowledgement while the kitchen publishes "
                     + expected + " pizza events (embedded AMQP broker)", expected, lost, duplicated, 0,
                     "kitchen product: " + events.records("b") + " events of " + pizzas + " pizzas; " + String.join(", ", halts), "-",
-                    lost == 0 && duplicated == 0), "kitchen", kitchen.url());
+                    lost == 0 && duplicated == 0);
+            // Every message the bus was told is stored has its receipt, and the audit finds each receipt's id in the product.
+            Audit audit = audit("kitchen", kitchen.url());
+            java.util.regex.Matcher receipts = java.util.regex.Pattern.compile("BUS kitchen\\s+(\\d+)\\s+(\\d+)").matcher(audit.output());
+            boolean receipted = receipts.find() && Long.parseLong(receipts.group(1)) >= expected && receipts.group(1).equals(receipts.group(2));
+            return outcome.withAudit((audit.exit() == 0 ? "agrees" : "exit " + audit.exit() + ": " + audit.summary())
+                    + (receipted ? "; receipts: " + receipts.group(1) + " acknowledged ids, all in the product" : "; receipts: not all in the product"),
+                    audit.exit() == 0 && receipted);
         }
     }
 

@@ -10,9 +10,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.datamesh.sources.Receipt;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.sources.SourcePosition;
 import io.datamesh.topics.ProvisionReport;
+import io.datamesh.topics.TopicNames;
 import io.datamesh.topics.TopicProvisioner;
 import io.datamesh.topics.TopicSettings;
 import io.datamesh.topics.TopicSpec;
@@ -22,15 +24,18 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes clicks to the raw topic and knows whether Kafka takes them. The topic is created at start
+ * Writes clicks to the raw topic and knows whether Kafka takes them. The topics are created at start
  * by the platform's conventions. A write completes when Kafka acknowledged the record
- * ({@code acks=all}, idempotent producer), or fails within the request's Kafka timeout. Kafka is
+ * ({@code acks=all}, idempotent producer) and then its {@link Receipt} in the domain's receipts topic
+ * (the click id and where Kafka stored it: every click answered {@code accepted} has one, which
+ * {@code mesh audit} holds against the product), or fails within the request's Kafka timeout. Kafka is
  * taken as unavailable from a failed write or a failed probe (every two seconds) until a write or a
  * probe succeeds.
  */
@@ -42,6 +47,12 @@ final class ClickWriter implements AutoCloseable {
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
     private final ScheduledExecutorService probe;
+    private final String receipts;
+    private final java.util.concurrent.ExecutorService receiptSender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mesh-collector-receipts");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile String unavailable;
 
     private ClickWriter(CollectorConfig config, Admin admin, KafkaProducer<byte[], byte[]> producer, ScheduledExecutorService probe) {
@@ -49,6 +60,7 @@ final class ClickWriter implements AutoCloseable {
         this.admin = admin;
         this.producer = producer;
         this.probe = probe;
+        this.receipts = TopicNames.receipts(config.topic().domain()).value();
     }
 
     /** Creates the raw topic if it is missing, connects, and starts probing Kafka. */
@@ -57,10 +69,12 @@ final class ClickWriter implements AutoCloseable {
                 AdminClientConfig.CLIENT_ID_CONFIG, "mesh-collector-" + config.name() + "-admin"));
         KafkaProducer<byte[], byte[]> producer = null;
         try {
-            ProvisionReport report = new TopicProvisioner(admin, 30_000).ensure(List.of(TopicSpec.of(config.topic(), topics)));
+            ProvisionReport report = new TopicProvisioner(admin, 30_000).ensure(List.of(TopicSpec.of(config.topic(), topics),
+                    TopicSpec.of(TopicNames.receipts(config.topic().domain()), topics)));
             log.info("Collector topic={} created={} drifts={}", config.topicName(), !report.created().isEmpty(), report.drifts().size());
             producer = new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(), new ByteArraySerializer());
             producer.partitionsFor(config.topicName()); // metadata before the first request
+            producer.partitionsFor(TopicNames.receipts(config.topic().domain()).value());
         } catch (RuntimeException e) {
             if (producer != null) {
                 producer.close(Duration.ZERO);
@@ -94,16 +108,31 @@ final class ClickWriter implements AutoCloseable {
         return p;
     }
 
-    /** Sends a click; the future completes once Kafka acknowledged it, or fails. */
+    /** Sends a click, then its receipt; the future completes once Kafka acknowledged both, or fails. */
     CompletableFuture<Void> write(byte[] key, byte[] json, String clickId, Instant receivedAt) {
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(config.topicName(), null, receivedAt.toEpochMilli(), key, json);
-        SourceHeaders.write(r.headers(), receivedAt, SourcePosition.click(config.name(), clickId));
+        SourcePosition source = SourcePosition.click(config.name(), clickId);
+        SourceHeaders.write(r.headers(), receivedAt, source);
         CompletableFuture<Void> done = new CompletableFuture<>();
+        // The receipt is sent from the collector's own thread: the first send's callback runs on the producer's thread, where a
+        // send could wait for metadata or buffer space that only that thread provides.
+        send(r, done, meta -> {
+            try {
+                receiptSender.execute(() -> send(new Receipt(source, meta.topic(), meta.partition(), meta.offset(), Instant.now())
+                        .toRecord(receipts), done, stored -> done.complete(null)));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                done.completeExceptionally(new IllegalStateException("the collector is closing: the click is stored, its receipt is not"));
+            }
+        });
+        return done;
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> r, CompletableFuture<Void> done, java.util.function.Consumer<RecordMetadata> stored) {
         try {
             producer.send(r, (meta, e) -> {
                 if (e == null) {
                     unavailable = null;
-                    done.complete(null);
+                    stored.accept(meta);
                 } else {
                     failed(e);
                     done.completeExceptionally(e);
@@ -113,7 +142,6 @@ final class ClickWriter implements AutoCloseable {
             failed(e);
             done.completeExceptionally(e);
         }
-        return done;
     }
 
     /** Why Kafka does not take clicks now, or null. */
@@ -141,6 +169,7 @@ final class ClickWriter implements AutoCloseable {
     @Override
     public void close() {
         probe.shutdownNow();
+        receiptSender.shutdown();
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(2));
     }

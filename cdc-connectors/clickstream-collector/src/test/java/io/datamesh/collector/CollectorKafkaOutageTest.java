@@ -68,6 +68,8 @@ class CollectorKafkaOutageTest {
             assertThat(KafkaTopics.readAll(kafka.bootstrapServers(), c.config().topicName()))
                     .extracting(r -> SourceHeaders.position(r.headers(), null).id())
                     .containsExactlyInAnyOrder("a1", "a2", "b1", "b2", "b3");
+            assertThat(CollectorTest.receipts(kafka.bootstrapServers(), c).keySet()).as("a receipt for each click answered accepted")
+                    .containsExactlyInAnyOrder("a1", "a2", "b1", "b2", "b3");
             assertThat(http.send(HttpRequest.newBuilder(URI.create(c.url() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body())
                     .contains("mesh_collector_unavailable_total{collector=\"collector\"} 1.0");
         } finally {

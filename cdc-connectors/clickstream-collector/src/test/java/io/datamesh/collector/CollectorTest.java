@@ -27,8 +27,10 @@ import io.datamesh.schemas.clickstream.Click;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.testing.DomainTestDriver;
 import io.datamesh.sources.JsonRecord;
+import io.datamesh.sources.Receipt;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.sources.SourcePosition;
+import io.datamesh.topics.TopicNames;
 import io.datamesh.topics.TopicSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,23 @@ class CollectorTest {
         m.put(CollectorConfig.PORT, 0);
         m.put(CollectorConfig.RAW, "clicks-" + String.format("%08x", ThreadLocalRandom.current().nextInt()));
         return ClickstreamCollector.start(CollectorConfig.from(m), TopicSettings.defaults());
+    }
+
+    /** The receipts of the clicks {@code c} accepted, each checked to name a raw record of its click id. */
+    static Map<String, Receipt> receipts(String bootstrap, ClickstreamCollector c) {
+        Map<String, ConsumerRecord<byte[], byte[]>> raw = new HashMap<>();
+        KafkaTopics.readAll(bootstrap, c.config().topicName()).forEach(r -> raw.put(r.partition() + "@" + r.offset(), r));
+        Map<String, Receipt> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(bootstrap, TopicNames.receipts(c.config().topic().domain()).value())) {
+            Receipt receipt = Receipt.read(r);
+            if (receipt.rawTopic().equals(c.config().topicName())) {
+                ConsumerRecord<byte[], byte[]> named = raw.get(receipt.partition() + "@" + receipt.offset());
+                assertThat(named).as("the raw record of %s", receipt).isNotNull();
+                assertThat(SourceHeaders.position(named.headers(), null)).isEqualTo(receipt.source());
+                assertThat(out.put(receipt.source().id(), receipt)).as("one receipt for %s", receipt.source()).isNull();
+            }
+        }
+        return out;
     }
 
     static String click(String id, String session, String typeAndFields) {
@@ -112,6 +131,8 @@ class CollectorTest {
                 assertThat(SourceHeaders.recordedAt(rec.headers(), null)).isBetween(before, Instant.now());
             });
             assertThat(raw).extracting(rec -> SourceHeaders.position(rec.headers(), null).id()).containsExactlyInAnyOrder("k1", "k4");
+            assertThat(receipts(KAFKA.bootstrapServers(), c).keySet()).as("a receipt for each accepted click, none for the rest")
+                    .containsExactlyInAnyOrder("k1", "k4");
             assertThat(raw).filteredOn(rec -> SourceHeaders.position(rec.headers(), null).id().equals("k4")).singleElement()
                     .satisfies(rec -> assertThat(RequestBody.JSON.readTree(rec.value()))
                             .isEqualTo(RequestBody.JSON.readTree(click("k4", "s1", "\"type\":\"add_to_cart\",\"product_id\":\"margherita\",\"quantity\":2"))));
@@ -144,6 +165,7 @@ class CollectorTest {
             assertThat(statuses(json(again))).containsOnly("duplicate").hasSize(20);
             assertThat(json(again).get("duplicates").asInt()).isEqualTo(20);
             assertThat(KafkaTopics.readAll(KAFKA.bootstrapServers(), c.config().topicName())).hasSize(20);
+            assertThat(receipts(KAFKA.bootstrapServers(), c)).as("one receipt per click id, not one per answer").hasSize(20);
             String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(c.url() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("mesh_collector_events_accepted_total{collector=\"collector\"} 20.0")
                     .contains("mesh_collector_events_duplicates_total{collector=\"collector\"} 20.0")

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A bridge process that dies like {@code kill -9} right after Kafka acknowledged its n-th record,
- * before the bus hears of it: {@code CrashingBridge <config file> <bootstrap servers> <amqp uri> <n>}.
+ * A bridge process that dies like {@code kill -9} right after Kafka acknowledged its n-th record (a
+ * raw record, or the receipt that follows it), before the bus hears of it: {@code CrashingBridge <config file> <bootstrap servers> <amqp uri> <n>}.
  * Fault injection, not a way to run the bridge: the bridge's crash test and {@code make chaos} (R3) start it
  * as a child JVM.
  */

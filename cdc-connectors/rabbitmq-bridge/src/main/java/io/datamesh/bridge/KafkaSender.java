@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
@@ -43,14 +44,27 @@ final class KafkaSender {
     }
 
     /**
-     * Sends {@code record}; {@code stored} runs on the producer's thread once Kafka acknowledged it,
+     * Sends {@code record}; {@code stored} runs on the producer's thread once Kafka acknowledged it (with where Kafka stored it),
      * {@code refused} if Kafka can never take it. Neither runs if the bridge closes first.
      */
-    void send(ProducerRecord<byte[], byte[]> record, Runnable stored, Consumer<KafkaException> refused) {
+    void send(ProducerRecord<byte[], byte[]> record, Consumer<RecordMetadata> stored, Consumer<KafkaException> refused) {
         attempt(record, stored, refused, 0);
     }
 
-    private void attempt(ProducerRecord<byte[], byte[]> record, Runnable stored, Consumer<KafkaException> refused, int failures) {
+    /**
+     * {@link #send} from the sender's own thread: for a record that follows another one's
+     * acknowledgement. {@code stored} runs on the producer's thread, and a send there could wait for
+     * metadata or buffer space that only that thread provides.
+     */
+    void sendNext(ProducerRecord<byte[], byte[]> record, Consumer<RecordMetadata> stored, Consumer<KafkaException> refused) {
+        try {
+            scheduler.execute(() -> attempt(record, stored, refused, 0));
+        } catch (RejectedExecutionException closed) {
+            // The bridge is closing: the message was not acknowledged, the bus delivers it again to the next bridge.
+        }
+    }
+
+    private void attempt(ProducerRecord<byte[], byte[]> record, Consumer<RecordMetadata> stored, Consumer<KafkaException> refused, int failures) {
         if (closing) {
             return;
         }
@@ -59,7 +73,7 @@ final class KafkaSender {
                 if (e == null) {
                     failingSince = 0;
                     metrics.recordOut(record.topic());
-                    stored.run();
+                    stored.accept(meta);
                 } else {
                     failed(record, stored, refused, failures, e);
                 }
@@ -70,7 +84,7 @@ final class KafkaSender {
         }
     }
 
-    private void failed(ProducerRecord<byte[], byte[]> record, Runnable stored, Consumer<KafkaException> refused, int failures,
+    private void failed(ProducerRecord<byte[], byte[]> record, Consumer<RecordMetadata> stored, Consumer<KafkaException> refused, int failures,
                         Exception e) {
         if (e instanceof RecordTooLargeException tooLarge) {
             refused.accept(tooLarge);

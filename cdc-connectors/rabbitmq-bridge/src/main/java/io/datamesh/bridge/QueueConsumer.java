@@ -14,15 +14,22 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.datamesh.bridge.BridgeConfig.Feed;
 import io.datamesh.bridge.MessageTranslator.Dead;
 import io.datamesh.bridge.MessageTranslator.Translation;
+import io.datamesh.sources.Receipt;
+import io.datamesh.sources.SourceHeaders;
+import io.datamesh.topics.TopicNames;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Consumes one feed's queue on a channel of its own: each delivery becomes its raw record (or dead
- * letter), sent to Kafka; once Kafka acknowledged it, the delivery is settled in the
- * {@link AckWindow} and the ack thread acknowledges, to the bus, everything settled so far in one
- * multiple-ack. Nothing is acknowledged that Kafka has not.
+ * letter), sent to Kafka; once Kafka acknowledged it, the bridge writes its {@link Receipt} (the
+ * message id and where Kafka stored it) to the domain's receipts topic, and once Kafka acknowledged
+ * that too, the delivery is settled in the {@link AckWindow} and the ack thread acknowledges, to the
+ * bus, everything settled so far in one multiple-ack. Nothing is acknowledged that Kafka has not, and
+ * every acknowledged message id has its receipt: what {@code mesh audit} holds against the product.
  */
 final class QueueConsumer extends DefaultConsumer {
 
@@ -41,6 +48,7 @@ final class QueueConsumer extends DefaultConsumer {
     private final Executor ackThread;
     private final Parking parking;
     private final Runnable afterKafkaAck;
+    private final String receipts;
     private final AckWindow window = new AckWindow();
     private final AtomicBoolean ackScheduled = new AtomicBoolean();
     private volatile String cancelledBy;
@@ -51,6 +59,7 @@ final class QueueConsumer extends DefaultConsumer {
         super(channel);
         this.feed = feed;
         this.translator = new MessageTranslator(feed);
+        this.receipts = TopicNames.receipts(feed.domain()).value();
         this.sender = sender;
         this.metrics = metrics;
         this.clock = clock;
@@ -70,9 +79,17 @@ final class QueueConsumer extends DefaultConsumer {
             metrics.deadLetter(dead.reason());
             log.warn("To DLQ topic={} queue={} messageId={} reason={}", dead.record().topic(), feed.queue(), props.getMessageId(), dead.text());
         }
-        sender.send(t.record(), () -> {
+        sender.send(t.record(), stored -> {
             afterKafkaAck.run();
-            settled(tag);
+            if (t instanceof Dead) {
+                settled(tag); // a letter has no message id to vouch for, or its id is what is wrong
+                return;
+            }
+            sender.sendNext(receipt(t, stored), receiptStored -> {
+                afterKafkaAck.run();
+                settled(tag);
+            }, (KafkaException refused) -> log.error("Kafka refuses the receipt of queue={} messageId={}: {}; the message stays unacknowledged",
+                    feed.queue(), props.getMessageId(), refused.getMessage()));
         }, (KafkaException refused) -> {
             log.error("Kafka refuses the record of queue={} messageId={} for good: {}; moving the message to {}",
                     feed.queue(), props.getMessageId(), refused.getMessage(), "mesh." + feed.domain() + ".dlx");
@@ -82,6 +99,11 @@ final class QueueConsumer extends DefaultConsumer {
                 // Unacknowledged: the bus delivers it again to the next bridge.
             }
         });
+    }
+
+    private ProducerRecord<byte[], byte[]> receipt(Translation t, RecordMetadata stored) {
+        return new Receipt(SourceHeaders.position(t.record().headers(), null), stored.topic(), stored.partition(), stored.offset(),
+                clock.instant()).toRecord(receipts);
     }
 
     /** The delivery is dealt with (in Kafka, or parked): acknowledge what can be. */

@@ -30,6 +30,7 @@ import io.datamesh.bridge.BridgeConfig.Feed;
 import io.datamesh.topics.ProvisionReport;
 import io.datamesh.topics.TopicProvisioner;
 import io.datamesh.topics.TopicSettings;
+import io.datamesh.topics.TopicNames;
 import io.datamesh.topics.TopicSpec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -163,6 +164,7 @@ public final class RabbitBridge implements AutoCloseable {
         List<TopicSpec> specs = new ArrayList<>();
         config.feeds().forEach(f -> specs.add(TopicSpec.of(f.topic(), topicSettings)));
         specs.add(TopicSpec.of(config.deadLetterTopic(), topicSettings));
+        specs.add(TopicSpec.of(TopicNames.receipts(config.domain()), topicSettings));
         ProvisionReport report = new TopicProvisioner(admin, 30_000).ensure(specs);
         log.info("Bridge topics domain={} created={} existing={} drifts={}", config.domain(), report.created(), report.unchanged(),
                 report.drifts().size());
@@ -494,7 +496,7 @@ public final class RabbitBridge implements AutoCloseable {
 
         /**
          * For fault injection ({@link CrashingBridge}, the tests): runs on the producer's thread after Kafka
-         * acknowledged a record, before its message is acknowledged to the bus.
+         * acknowledged a record (a raw record, then its receipt), before its message is acknowledged to the bus.
          */
         Builder afterKafkaAck(Runnable hook) {
             this.afterKafkaAck = Objects.requireNonNull(hook);

@@ -25,7 +25,9 @@ import io.datamesh.schemas.kitchen.PizzaEvent;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sdk.testing.DomainTestDriver;
 import io.datamesh.sources.JsonRecord;
+import io.datamesh.sources.Receipt;
 import io.datamesh.sources.SourceHeaders;
+import io.datamesh.topics.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,9 +72,10 @@ class CrashBetweenKafkaAckAndBusAckTest {
 
             Process crashing = java(dir.resolve("crashing.log"), CrashingBridge.class.getName(), configFile.toString(),
                     KAFKA.bootstrapServers(), bus.uri(), "120");
-            assertThat(crashing.waitFor(60, TimeUnit.SECONDS)).as("the bridge halts after its 120th record").isTrue();
+            assertThat(crashing.waitFor(60, TimeUnit.SECONDS)).as("the bridge halts after Kafka's 120th acknowledgement").isTrue();
             assertThat(crashing.exitValue()).as(log(dir.resolve("crashing.log"))).isEqualTo(CrashingBridge.HALTED);
-            assertThat(KafkaTopics.readAll(KAFKA.bootstrapServers(), topic)).hasSizeGreaterThanOrEqualTo(120);
+            // Two acknowledgements a message: its raw record's, then its receipt's.
+            assertThat(KafkaTopics.readAll(KAFKA.bootstrapServers(), topic)).hasSizeGreaterThanOrEqualTo(60);
             until("the bus has requeued what the dead bridge held", Duration.ofSeconds(30), () -> bus.ready(queue) > events - 120);
 
             Process bridge = java(dir.resolve("bridge.log"), RabbitBridgeMain.class.getName(), "--config", configFile.toString(),
@@ -93,6 +96,18 @@ class CrashBetweenKafkaAckAndBusAckTest {
             Map<String, Long> rawIds = ids(raw);
             assertThat(rawIds).hasSize(events);
             assertThat(rawIds.values()).as("the message held between the two acknowledgements came twice").anyMatch(n -> n > 1);
+            // Every message the bus was told is stored has its receipt, naming a raw record of that message id.
+            Map<String, ConsumerRecord<byte[], byte[]>> rawAt = raw.stream().collect(Collectors.toMap(r -> r.partition() + "@" + r.offset(), r -> r));
+            Map<String, Receipt> receipts = new java.util.HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(KAFKA.bootstrapServers(), TopicNames.receipts(config.domain()).value())) {
+                Receipt receipt = Receipt.read(r);
+                receipts.put(receipt.source().id(), receipt);
+                assertThat(receipt.rawTopic()).isEqualTo(topic);
+                ConsumerRecord<byte[], byte[]> named = rawAt.get(receipt.partition() + "@" + receipt.offset());
+                assertThat(named).as("the raw record receipt %s names", receipt).isNotNull();
+                assertThat(SourceHeaders.position(named.headers(), null)).isEqualTo(receipt.source());
+            }
+            assertThat(receipts.keySet()).as("a receipt for every acknowledged message").isEqualTo(rawIds.keySet());
 
             try (DomainTestDriver kitchen = DomainTestDriver.of(new RenamedDomain(new KitchenDomain(), config.domain()))) {
                 Function<byte[], JsonRecord> json = bytes -> JsonRecord.parse(new String(bytes, StandardCharsets.UTF_8));

@@ -27,6 +27,7 @@ import io.datamesh.cdc.debezium.TableRead;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.serde.SchemaRegistryClient;
+import io.datamesh.sources.Receipt;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.sources.SourcePosition;
 import io.datamesh.topics.TopicNames;
@@ -105,8 +106,6 @@ final class Audit {
                 for (ProducerRecord<byte[], byte[]> r : TableRead.rows(settings.capture(), Duration.ofMinutes(5))) {
                     rows.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r);
                 }
-            } else {
-                report.notes.add("source⇄product was not run: it needs the domain's capture file (--capture) and jar (--jar)");
             }
             for (JsonNode p : products) {
                 List<String> views = new ArrayList<>();
@@ -117,6 +116,11 @@ final class Audit {
                 });
                 audit(report, catalog.path("applicationId").asText(), p.path("topic").asText(), p.path("raw").isTextual() ? p.path("raw").asText() : null,
                         views, rows);
+            }
+            if (rows.isEmpty() && (settings.capture() == null || settings.mappings() == null)
+                    && report.tables.stream().noneMatch(t -> t.stage().startsWith(ReceiptComparison.STAGE))) {
+                report.notes.add("source⇄product was not run: for CDC tables it needs the domain's capture file (--capture) and jar (--jar);"
+                        + " for the bus and the clickstream, receipts in " + TopicNames.receipts(settings.domain()).value());
             }
             // Reads again until the domain has processed what was there when the audit began (not what came since:
             // under load there is always more), and the product has caught up with the source's rows.
@@ -211,6 +215,10 @@ final class Audit {
                 });
                 RawAccounting.account(report, topic, raw, raws, byPartition(rawStart), published, unreadable, letters);
                 source(report, topic, raw, rows, published);
+                List<Receipt> receipts = receipts(report, consumer, topic, raw);
+                if (!receipts.isEmpty()) {
+                    ReceiptComparison.compare(report, topic, raw, receipts, raws, byPartition(rawStart), byPartition(rawEnd), published, letters);
+                }
             } else {
                 report.notes.add(topic + " is published by an aggregate or a derivation, not mapped from a raw topic: stage raw⇄product does not apply");
             }
@@ -228,6 +236,30 @@ final class Audit {
                 ViewComparison.compare(report, topic, view, productPartitions.size(), published, later, served, rejectedByView, productProcessed);
             }
         }
+    }
+
+    /**
+     * The receipts of the domain's bus bridge and clickstream collector for {@code raw}, read after the raw
+     * topic (a receipt follows its raw record: those naming records the audit did not read are not processed yet).
+     */
+    private List<Receipt> receipts(AuditReport report, KafkaConsumer<byte[], byte[]> consumer, String product, String raw) {
+        String topic = TopicNames.receipts(settings.domain()).value();
+        List<TopicPartition> partitions = partitions(consumer, topic, false);
+        List<Receipt> out = new ArrayList<>();
+        read(consumer, topic, null, consumer.endOffsets(partitions), r -> {
+            Receipt receipt;
+            try {
+                receipt = Receipt.read(r);
+            } catch (IllegalArgumentException e) {
+                report.mismatches.add(new AuditReport.Mismatch(product, ReceiptComparison.STAGE, AuditReport.UNREADABLE, "?",
+                        topic + "-" + r.partition() + "@" + r.offset() + " is not a receipt: " + e.getMessage()));
+                return;
+            }
+            if (receipt.rawTopic().equals(raw)) {
+                out.add(receipt);
+            }
+        });
+        return out;
     }
 
     /** The offsets the domain's application has committed, by partition: what it has processed. */

@@ -37,6 +37,8 @@ final class AuditReport {
     static final String MISSING_ROW = "missing row";
     static final String GONE = "gone without delete";
     static final String SOURCE_DIFFERS = "source differs";
+    static final String LOST_AFTER_RECEIPT = "lost after receipt";
+    static final String BAD_RECEIPT = "bad receipt";
 
     /**
      * One finding.

@@ -133,7 +133,7 @@ class AuditCommandTest {
             // Raw records the product lacks: written while the domain is down, then skipped by an offset reset.
             order("o-lost-1", "1", "1.00", "placed");
             order("o-lost-2", "1", "2.00", "placed");
-            skipToEnd(domain.applicationId(), "orders.raw.orders");
+            skipToEnd(KAFKA.bootstrapServers(), domain.applicationId(), "orders.raw.orders", 3);
             // A view that lost a version: its changelog forgets o1's, and the next instance restores the view from it.
             forget(domain.applicationId() + "-" + OrdersDomain.ORDERS_BY_ID + "-changelog", o1);
             try (DomainRuntime b = start(domain, "b")) {
@@ -156,10 +156,10 @@ class AuditCommandTest {
     }
 
     /** Moves the domain's committed offsets of {@code topic} to its end, as an operator's reset would: what was not processed is skipped. */
-    private static void skipToEnd(String group, String topic) throws Exception {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+    static void skipToEnd(String bootstrap, String group, String topic, int partitions) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-            for (int p = 0; p < 3; p++) {
+            for (int p = 0; p < partitions; p++) {
                 latest.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
             }
             Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> ends = new java.util.HashMap<>();

@@ -17,5 +17,7 @@ public enum TopicKind {
     /** A domain's CDC capture's database schema history; kept forever, never compacted, one partition (Debezium's requirement). */
     CDC_SCHEMA_HISTORY,
     /** Signals to a domain's CDC capture (e.g. an incremental snapshot of a table); short-lived, one partition. */
-    CDC_SIGNALS
+    CDC_SIGNALS,
+    /** What a domain's sources (bus bridge, clickstream collector) acknowledged as stored, one record per source id; compacted, one partition. */
+    RECEIPTS
 }

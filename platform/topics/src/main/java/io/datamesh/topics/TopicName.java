@@ -4,7 +4,8 @@ package io.datamesh.topics;
  * A topic name that follows DESIGN's conventions. Obtain one from {@link TopicNames#parse(String)}
  * or from the factory methods there; the record constructors check their parts too.
  */
-public sealed interface TopicName permits TopicName.Raw, TopicName.Product, TopicName.DeadLetters, TopicName.Internal, TopicName.Cdc {
+public sealed interface TopicName permits TopicName.Raw, TopicName.Product, TopicName.DeadLetters, TopicName.Internal, TopicName.Cdc,
+        TopicName.Receipts {
 
     /** The domain that owns the topic (the first segment). */
     String domain();
@@ -74,6 +75,28 @@ public sealed interface TopicName permits TopicName.Raw, TopicName.Product, Topi
         @Override
         public TopicKind kind() {
             return TopicKind.DLQ;
+        }
+    }
+
+    /**
+     * {@code <domain>.receipts}: what a domain's sources told their senders they stored. The bus
+     * bridge and the clickstream collector write one receipt per source id once Kafka has the raw
+     * record and before they acknowledge it to the bus or answer the client; {@code mesh audit} holds
+     * the receipts against the product. Compacted by source id, private to the domain's sources.
+     */
+    record Receipts(String domain) implements TopicName {
+        public Receipts {
+            NamingRule.DOMAIN.check(domain, domain + ".receipts");
+        }
+
+        @Override
+        public String value() {
+            return domain + ".receipts";
+        }
+
+        @Override
+        public TopicKind kind() {
+            return TopicKind.RECEIPTS;
         }
     }
 

@@ -38,6 +38,11 @@ public final class TopicNames {
         return new TopicName.Internal(domain, app + "-" + store, TopicKind.CHANGELOG);
     }
 
+    /** {@code <domain>.receipts}: what the domain's bus bridge and clickstream collector acknowledged as stored. */
+    public static TopicName.Receipts receipts(String domain) {
+        return new TopicName.Receipts(domain);
+    }
+
     /** {@code <domain>.cdc.offsets}: the binlog positions the domain's CDC capture has delivered. */
     public static TopicName.Cdc cdcOffsets(String domain) {
         return new TopicName.Cdc(domain, "offsets");
@@ -76,6 +81,9 @@ public final class TopicNames {
         String[] parts = topic.split("\\.", -1);
         if (parts.length == 2 && parts[1].equals("dlq")) {
             return new TopicName.DeadLetters(parts[0]);
+        }
+        if (parts.length == 2 && parts[1].equals("receipts")) {
+            return new TopicName.Receipts(parts[0]);
         }
         if (parts.length == 3 && parts[1].equals("cdc")) {
             return new TopicName.Cdc(parts[0], parts[2]);

@@ -40,16 +40,20 @@ public record TopicSpec(TopicName name, int partitions, short replicationFactor,
                     "min.insync.replicas", minIsr);
             case CDC_SIGNALS -> Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(settings.rawRetentionMs()),
                     "min.insync.replicas", minIsr);
+            // One receipt per source id, kept as long as the products they vouch for.
+            case RECEIPTS -> Map.of("cleanup.policy", "compact", "min.insync.replicas", minIsr);
         };
         return new TopicSpec(name, partitions, settings.replicationFactor(), configs);
     }
 
     /**
      * The spec with the platform's default partition count; one partition for a domain's dead letters
-     * (few records, read whole by {@code mesh dlq}) and for a CDC capture's state. Every component that
+     * (few records, read whole by {@code mesh dlq}), for a CDC capture's state and for the receipts
+     * of its sources (read whole by {@code mesh audit}). Every component that
      * creates a domain's topics (its runtime, its sources) asks here, so they agree.
      */
     public static TopicSpec of(TopicName name, TopicSettings settings) {
-        return of(name, name instanceof TopicName.Cdc || name instanceof TopicName.DeadLetters ? 1 : settings.partitions(), settings);
+        return of(name, name instanceof TopicName.Cdc || name instanceof TopicName.DeadLetters
+                || name instanceof TopicName.Receipts ? 1 : settings.partitions(), settings);
     }
 }

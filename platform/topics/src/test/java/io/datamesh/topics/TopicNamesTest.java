@@ -28,6 +28,8 @@ class TopicNamesTest {
         assertThat(TopicNames.product("orders", "order-lines", 1).value()).isEqualTo("orders.product.order-lines.v1");
         assertThat(TopicNames.product("orders", "order-lines", 1).nextMajor().value()).isEqualTo("orders.product.order-lines.v2");
         assertThat(TopicNames.deadLetters("kitchen").value()).isEqualTo("kitchen.dlq");
+        assertThat(TopicNames.receipts("kitchen").value()).isEqualTo("kitchen.receipts");
+        assertThat(TopicNames.parse("kitchen.receipts")).isEqualTo(new TopicName.Receipts("kitchen"));
         assertThat(TopicNames.changelog("orders", "views", "orders-by-id").value()).isEqualTo("orders.views-orders-by-id-changelog");
         assertThat(TopicNames.applicationId("orders", "order-views")).isEqualTo("orders.order-views");
         assertThat(TopicNames.cdcOffsets("orders").value()).isEqualTo("orders.cdc.offsets");
@@ -45,9 +47,16 @@ class TopicNamesTest {
                 .containsEntry("retention.bytes", "-1");
     }
 
+    @Test
+    void receiptsAreCompactedInOnePartitionAndKeptForever() {
+        TopicSpec receipts = TopicSpec.of(TopicNames.receipts("kitchen"), TopicSettings.from(java.util.Map.of()));
+        assertThat(receipts.partitions()).isEqualTo(1);
+        assertThat(receipts.configs()).containsEntry("cleanup.policy", "compact").doesNotContainKey("retention.ms");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"orders.raw.orders", "a.raw.b", "k2.raw.x9", "orders.product.orders.v1", "sales.dlq",
-            "clickstream.product.sessions.v3", "orders.app-store-changelog", "orders.cdc.offsets", "orders.cdc.schema-history"})
+            "clickstream.product.sessions.v3", "orders.app-store-changelog", "orders.cdc.offsets", "orders.cdc.schema-history", "kitchen.receipts"})
     void goodNamesAreAcceptedAndRoundTrip(String topic) {
         assertThat(TopicNames.isValid(topic)).isTrue();
         assertThat(TopicNames.parse(topic).value()).isEqualTo(topic);
