@@ -29,6 +29,7 @@ import io.datamesh.sources.Receipt;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.topics.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,13 +142,23 @@ class CrashBetweenKafkaAckAndBusAckTest {
         return file;
     }
 
+    private final List<Process> children = new ArrayList<>();
+
+    /** A test that fails half-way leaves no bridge running. */
+    @AfterEach
+    void killChildren() {
+        children.forEach(Process::destroyForcibly);
+    }
+
     /** A child JVM on this test's class path, its output in {@code log}. */
-    private static Process java(Path log, String mainClass, String... args) throws IOException {
+    private Process java(Path log, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=logback-test.xml",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        children.add(child);
+        return child;
     }
 
     private static String log(Path file) {
