@@ -78,6 +78,9 @@ public final class BenchMain {
                 .bench(new QueryBench(QueryBench.Mode.HTTP_LOCAL))
                 .bench(new QueryBench(QueryBench.Mode.HTTP_FORWARDED))
                 .bench(new QueryBench(QueryBench.Mode.HTTP_FLOOR))
+                .bench(new QueryBench(QueryBench.Mode.HTTP_NETTY_FLOOR))
+                .bench(new QueryLoadBench(QueryLoadBench.Mode.FIXED_RATE))
+                .bench(new QueryLoadBench(QueryLoadBench.Mode.ROUTER_VS_DIRECT))
                 .bench(new CdcBench())
                 .bench(new CommitLatencyBench())
                 .bench(new BridgeBench())
@@ -138,7 +141,23 @@ public final class BenchMain {
                 .row(new Row("B8.2", "asOf over HTTP, key on the other instance (forwarded)", "query-http-forwarded", "p50 µs", "B8.1", null))
                 .row(new Row("B8.2t", "asOf over HTTP, key on the other instance (forwarded)", "query-http-forwarded", "p99 µs", "B8.1t", null))
                 .row(new Row("B8.3", "HTTP floor: GET /health on the same server, 2 clients", "query-http-floor", "p50 µs", null, null))
-                .row(new Row("B8.4", "asOf over HTTP ÷ the HTTP floor (what the query adds)", "query-http-local", "p50 µs", "B8.3", null));
+                .row(new Row("B8.4", "asOf over HTTP ÷ the HTTP floor (what the query adds)", "query-http-local", "p50 µs", "B8.3", null))
+                .row(new Row("B8.5", "the machine's HTTP floor: bare Netty, fixed body, same client, 2 clients", "query-http-netty-floor", "p50 µs", null, null))
+                .row(new Row("B8.5t", "the machine's HTTP floor: bare Netty, fixed body, same client, 2 clients", "query-http-netty-floor", "p99 µs", null, null))
+                .row(new Row("B8.1n", "asOf over HTTP ÷ the machine's floor", "query-http-local", "p50 µs", "B8.5", Goal.atMost(2)))
+                .row(new Row("B8.1tn", "asOf over HTTP, p99 ÷ the machine's floor p99", "query-http-local", "p99 µs", "B8.5t", null))
+                .row(new Row("B8.1j", "asOf over HTTP, p99 ÷ its own p50", "query-http-local", "p99 µs", "B8.1", Goal.atMost(4)))
+                .row(new Row("B8.2n", "forwarded asOf ÷ the machine's floor", "query-http-forwarded", "p50 µs", "B8.5", null))
+                .row(new Row("B8.3n", "our GET /health ÷ the machine's floor", "query-http-floor", "p50 µs", "B8.5", Goal.atMost(1.5)))
+                .row(new Row("B8.6", "asOf under load: 16 keep-alive connections, 2,000 req/s offered, answered", "query-load", "req/s", null, null))
+                .row(new Row("B8.6m", "asOf under load: 16 keep-alive connections, 2,000 req/s offered, p50", "query-load", "p50 µs", "B8.5", null))
+                .row(new Row("B8.6t", "asOf under load: 16 keep-alive connections, 2,000 req/s offered, p99", "query-load", "p99 µs", "B8.5t", null))
+                .row(new Row("B8.7d", "asOf at full load, 16 connections, on the domain's own port", "query-router", "direct req/s", null, null))
+                .row(new Row("B8.7", "the same through the query router (router ÷ direct)", "query-router", "router req/s", "B8.7d", Goal.atLeast(0.7)))
+                .row(new Row("B8.7dm", "asOf at full load on the domain's own port, p50", "query-router", "direct p50 µs", null, null))
+                .row(new Row("B8.7m", "asOf at full load through the router, p50", "query-router", "router p50 µs", "B8.7dm", null))
+                .row(new Row("B8.7a", "p50 the router adds at full load, µs", "query-router", "p50 added µs", null, Goal.atMost(500)))
+                .row(new Row("B8.7t", "asOf at full load through the router, p99", "query-router", "router p99 µs", null, null));
     }
 
     private static String header(Instant began, int reps, boolean quick) {
