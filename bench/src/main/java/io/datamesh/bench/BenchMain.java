@@ -149,6 +149,10 @@ public final class BenchMain {
                 .row(new Row("B8.1j", "asOf over HTTP, p99 ÷ its own p50", "query-http-local", "p99 µs", "B8.1", Goal.atMost(4)))
                 .row(new Row("B8.2n", "forwarded asOf ÷ the machine's floor", "query-http-forwarded", "p50 µs", "B8.5", null))
                 .row(new Row("B8.3n", "our GET /health ÷ the machine's floor", "query-http-floor", "p50 µs", "B8.5", Goal.atMost(1.5)))
+                .row(new Row("B8.5c", "the machine's HTTP floor: server CPU per request", "query-http-netty-floor", "server CPU µs/req", null, null))
+                .row(new Row("B8.1c", "asOf over HTTP: server CPU per request ÷ the floor's", "query-http-local", "server CPU µs/req", "B8.5c", null))
+                .row(new Row("B8.2c", "forwarded asOf: both instances' CPU per request ÷ the floor's", "query-http-forwarded", "server CPU µs/req", "B8.5c", null))
+                .row(new Row("B8.3c", "our GET /health: server CPU per request ÷ the floor's", "query-http-floor", "server CPU µs/req", "B8.5c", null))
                 .row(new Row("B8.6", "asOf under load: 16 keep-alive connections, 2,000 req/s offered, answered", "query-load", "req/s", null, null))
                 .row(new Row("B8.6m", "asOf under load: 16 keep-alive connections, 2,000 req/s offered, p50", "query-load", "p50 µs", "B8.5", null))
                 .row(new Row("B8.6t", "asOf under load: 16 keep-alive connections, 2,000 req/s offered, p99", "query-load", "p99 µs", "B8.5t", null))
@@ -157,7 +161,9 @@ public final class BenchMain {
                 .row(new Row("B8.7dm", "asOf at full load on the domain's own port, p50", "query-router", "direct p50 µs", null, null))
                 .row(new Row("B8.7m", "asOf at full load through the router, p50", "query-router", "router p50 µs", "B8.7dm", null))
                 .row(new Row("B8.7a", "p50 the router adds at full load, µs", "query-router", "p50 added µs", null, Goal.atMost(500)))
-                .row(new Row("B8.7t", "asOf at full load through the router, p99", "query-router", "router p99 µs", null, null));
+                .row(new Row("B8.7t", "asOf at full load through the router, p99", "query-router", "router p99 µs", null, null))
+                .row(new Row("B8.7dc", "servers' CPU per request at full load, on the domain's own port", "query-router", "direct server CPU µs/req", null, null))
+                .row(new Row("B8.7c", "servers' CPU per request at full load, through the router (instance + router)", "query-router", "router server CPU µs/req", "B8.7dc", null));
     }
 
     private static String header(Instant began, int reps, boolean quick) {

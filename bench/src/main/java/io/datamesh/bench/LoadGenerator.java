@@ -46,11 +46,19 @@ import io.netty.handler.codec.http.HttpVersion;
  */
 final class LoadGenerator implements AutoCloseable {
 
-    /** What a run measured: requests answered, over how long, and each request's latency (sorted). */
-    record Result(long requests, double seconds, long[] sortedNanos) {
+    /**
+     * What a run measured: requests answered, over how long, each request's latency (sorted), and the CPU time
+     * the servers' threads used meanwhile ({@link ServerCpu}).
+     */
+    record Result(long requests, double seconds, long[] sortedNanos, long cpuNanos) {
 
         double perSecond() {
             return requests / seconds;
+        }
+
+        /** The servers' CPU time per request in µs: steadier than latency when other processes share the cores. */
+        double cpuMicrosPerRequest() {
+            return cpuNanos / 1e3 / requests;
         }
 
         /** The {@code q} quantile (0.5, 0.99) in µs. */
@@ -98,6 +106,7 @@ final class LoadGenerator implements AutoCloseable {
                             }
                         }).connect(address).sync().channel());
             }
+            long cpuBefore = ServerCpu.nanos();
             long start = System.nanoTime();
             long end = start + duration.toNanos();
             for (int c = 0; c < connections; c++) {
@@ -111,11 +120,12 @@ final class LoadGenerator implements AutoCloseable {
                 throw new IllegalStateException("the load generator's connections did not finish within a minute after the run");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            long cpu = ServerCpu.nanos() - cpuBefore;
             if (failure.get() != null) {
                 throw new IllegalStateException(failure.get());
             }
             long[] all = conns.stream().flatMapToLong(c -> Arrays.stream(c.latencies, 0, c.count)).sorted().toArray();
-            return new Result(all.length, seconds, all);
+            return new Result(all.length, seconds, all, cpu);
         } finally {
             channels.forEach(ch -> ch.close().syncUninterruptibly());
         }

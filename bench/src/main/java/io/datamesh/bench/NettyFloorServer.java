@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * B8.5, the machine's HTTP floor: a bare Netty HTTP/1.1 server that answers every request with the
@@ -34,9 +35,13 @@ import io.netty.handler.codec.http.HttpUtil;
  */
 final class NettyFloorServer implements AutoCloseable {
 
+    /** Name prefix of its event-loop threads. */
+    static final String THREADS = "bench-netty-floor";
+
     private static final byte[] BODY = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory(THREADS, true),
+            NioIoHandler.newFactory());
     private final Channel channel;
 
     NettyFloorServer() throws InterruptedException {

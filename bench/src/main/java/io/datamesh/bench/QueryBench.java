@@ -107,6 +107,7 @@ final class QueryBench implements Bench {
         List<String> keys = mode == Mode.HTTP_NETTY_FLOOR ? List.of("-") : mode == Mode.HTTP_FORWARDED ? deployment.keysOfB : deployment.keysOfA;
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
+            long cpuBefore = ServerCpu.nanos();
             List<Future<long[]>> parts = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 long seed = random.nextLong();
@@ -119,8 +120,10 @@ final class QueryBench implements Bench {
                 System.arraycopy(part, 0, merged, all.length, part.length);
                 all = merged;
             }
+            long serverCpu = ServerCpu.nanos() - cpuBefore;
             Arrays.sort(all);
-            return new Sample(Map.of("p50 µs", all[all.length / 2] / 1e3, "p99 µs", all[(int) (all.length * 0.99)] / 1e3));
+            return new Sample(Map.of("p50 µs", all[all.length / 2] / 1e3, "p99 µs", all[(int) (all.length * 0.99)] / 1e3,
+                    "server CPU µs/req", serverCpu / 1e3 / all.length));
         } finally {
             clients.shutdownNow();
         }

@@ -53,7 +53,8 @@ final class QueryLoadBench implements Bench {
         long seed = 8L * ++repetition;
         if (mode == Mode.FIXED_RATE) {
             LoadGenerator.Result r = load.fixedRate(deployment.aUrl, paths, OFFERED_PER_SECOND, duration, seed);
-            return new Sample(Map.of("req/s", r.perSecond(), "p50 µs", r.micros(0.5), "p99 µs", r.micros(0.99)));
+            return new Sample(Map.of("req/s", r.perSecond(), "p50 µs", r.micros(0.5), "p99 µs", r.micros(0.99),
+                    "server CPU µs/req", r.cpuMicrosPerRequest()));
         }
         LoadGenerator.Result direct;
         LoadGenerator.Result routed;
@@ -73,6 +74,8 @@ final class QueryLoadBench implements Bench {
         m.put("router p99 µs", routed.micros(0.99));
         m.put("router ÷ direct req/s", routed.perSecond() / direct.perSecond());
         m.put("p50 added µs", routed.micros(0.5) - direct.micros(0.5));
+        m.put("direct server CPU µs/req", direct.cpuMicrosPerRequest());
+        m.put("router server CPU µs/req", routed.cpuMicrosPerRequest());
         return new Sample(m);
     }
 
