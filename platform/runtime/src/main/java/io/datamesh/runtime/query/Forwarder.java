@@ -46,8 +46,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * answer back as it is. A connection that fails or times out is an {@link IOException}: the
  * caller decides whether a standby can answer instead.
  *
- * <p>Connections are HTTP/1.1 keep-alive, pooled per instance ({@value #MAX_CONNECTIONS_PER_INSTANCE}
- * at most, a request waits for a free one). A caller on a server's event loop (the router) uses
+ * <p>Connections are HTTP/1.1 keep-alive, pooled per instance and event loop ({@value #MAX_CONNECTIONS_PER_INSTANCE}
+ * at most, then a request waits for a free one). A caller on a server's event loop (the router) uses
  * {@link #getAsync(EventLoop, String, String, Map)} with that loop: it is never blocked, and its
  * connections live on the same loop, as in a Netty proxy, so a request and its answer never change
  * threads. Other callers' connections live on the forwarder's own event loop; {@link #get} blocks the
@@ -61,7 +61,7 @@ public final class Forwarder implements AutoCloseable {
     static final List<String> PASSED_HEADERS = List.of(QueryService.SERVED_BY, QueryService.INSTANCE, QueryService.PARTITION,
             QueryService.STANDBY_LAG, "Retry-After");
 
-    /** Connections kept to one instance; more concurrent requests queue for one of them. */
+    /** Connections kept to one instance from one event loop; more concurrent requests queue for one of them. */
     static final int MAX_CONNECTIONS_PER_INSTANCE = 64;
     /** The largest answer taken (a page of a range is far smaller). */
     private static final int MAX_ANSWER_BYTES = 256 * 1024 * 1024;

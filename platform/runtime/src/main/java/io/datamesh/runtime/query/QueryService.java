@@ -508,7 +508,12 @@ public final class QueryService {
                 StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition);
         try {
             ReadOnlyKeyValueStore<Bytes, byte[]> st = s.store(active);
-            st.approximateNumEntries(); // the store handed out is resolved at each read: resolve it now
+            if (stale) {
+                // The store handed out is resolved at each read: resolve it now, to fall back to a standby's copy here.
+                // Without that fallback the read itself fails the same way (local() turns it into the same 503),
+                // so the common path resolves the partition's store once, not twice.
+                st.approximateNumEntries();
+            }
             headers.put(SERVED_BY, "active");
             return new Read(st, headers);
         } catch (InvalidStateStoreException e) {
