@@ -57,9 +57,7 @@ public class RouterController {
         String raw = request.getUri().getRawPath();
         String query = request.getUri().getRawQuery();
         // The connections to the instances live on this request's event loop: the answer comes back on the thread that writes it.
-        io.netty.channel.EventLoop loop = request instanceof io.micronaut.http.server.netty.NettyHttpRequest<?> netty
-                ? netty.getChannelHandlerContext().channel().eventLoop() : null;
-        return router.forward(domain, raw + (query == null ? "" : "?" + query), loop).thenApply(a -> {
+        return router.forward(domain, raw + (query == null ? "" : "?" + query), QueryController.eventLoopOf(request)).thenApply(a -> {
             if (a.status() >= 400) {
                 throw new QueryController.Refusal(a);
             }
