@@ -28,7 +28,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 /**
  * A stand-in for a domain instance, on a free port: answers every GET with 200 and
  * {@code {"path":"<the request's path and query>"}} (and the instance header), after {@code delay} when
- * the path ends in {@code /slow}; counts the connections it accepted; optionally drops each connection
+ * the path ends in {@code /slow} or its last segment starts with {@code slow}; counts the connections it accepted; optionally drops each connection
  * shortly after answering on it, as a server does with idle keep-alive connections.
  */
 final class FakeInstance implements AutoCloseable {
@@ -85,7 +85,8 @@ final class FakeInstance implements AutoCloseable {
                     ctx.executor().schedule(() -> ctx.close(), 20, TimeUnit.MILLISECONDS);
                 }
             };
-            if (request.uri().endsWith("/slow")) {
+            String path = request.uri().contains("?") ? request.uri().substring(0, request.uri().indexOf('?')) : request.uri();
+            if (path.endsWith("/slow") || path.substring(path.lastIndexOf('/') + 1).startsWith("slow")) {
                 ctx.executor().schedule(answer, delay.toMillis(), TimeUnit.MILLISECONDS);
             } else {
                 answer.run();
