@@ -22,6 +22,8 @@ import io.datamesh.apps.orders.OrdersDomain;
 import io.datamesh.bitemporal.BitemporalView;
 import io.datamesh.runtime.DomainRuntime;
 import io.datamesh.runtime.RuntimeSettings;
+import io.datamesh.runtime.directory.DomainDirectory;
+import io.datamesh.runtime.query.QueryRouter;
 import io.datamesh.runtime.query.QueryService;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.record.ProductRecord;
@@ -36,12 +38,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * B8: the query API's {@code asOf} latency with two concurrent clients. Two instances of the orders
  * domain (A and B) run in this JVM with 2,000 orders in their view. Modes: in-process {@code asOf}
  * on A's store (the baseline), HTTP to A for keys A owns (local), and HTTP to A for keys B owns
- * (A forwards to B); and the floor of any HTTP request here, {@code GET /health} on A. The benches
- * share one deployment.
+ * (A forwards to B); {@code GET /health} on A (our server's floor); and the machine's HTTP floor, a
+ * bare Netty server with a fixed body asked the same way ({@link NettyFloorServer}). The benches,
+ * and {@link QueryLoadBench}, share one deployment.
  */
 final class QueryBench implements Bench {
 
-    enum Mode { IN_PROCESS, HTTP_LOCAL, HTTP_FORWARDED, HTTP_FLOOR }
+    enum Mode { IN_PROCESS, HTTP_LOCAL, HTTP_FORWARDED, HTTP_FLOOR, HTTP_NETTY_FLOOR }
 
     private static final int ORDERS = 2_000;
     private static final int CLIENTS = 2;
@@ -49,6 +52,7 @@ final class QueryBench implements Bench {
     private static int users;
 
     private final Mode mode;
+    private NettyFloorServer netty;
     private int lookups;
     private final Random random = new Random(8);
 
@@ -63,25 +67,47 @@ final class QueryBench implements Bench {
             case HTTP_LOCAL -> "query-http-local";
             case HTTP_FORWARDED -> "query-http-forwarded";
             case HTTP_FLOOR -> "query-http-floor";
+            case HTTP_NETTY_FLOOR -> "query-http-netty-floor";
         };
     }
 
     @Override
     public void setUp(BenchContext context) throws Exception {
         lookups = context.scale(4_000);
+        if (mode == Mode.HTTP_NETTY_FLOOR) {
+            netty = new NettyFloorServer();
+        } else {
+            deployment(context);
+        }
+    }
+
+    /** The shared deployment, started by its first user. */
+    static Deployment deployment(BenchContext context) throws Exception {
         synchronized (QueryBench.class) {
             if (deployment == null) {
                 deployment = new Deployment(context);
             }
             users++;
+            return deployment;
+        }
+    }
+
+    /** Stops the shared deployment when its last user is done. */
+    static void release() throws Exception {
+        synchronized (QueryBench.class) {
+            if (--users == 0 && deployment != null) {
+                deployment.close();
+                deployment = null;
+            }
         }
     }
 
     @Override
     public Sample runOnce() throws Exception {
-        List<String> keys = mode == Mode.HTTP_FORWARDED ? deployment.keysOfB : deployment.keysOfA;
+        List<String> keys = mode == Mode.HTTP_NETTY_FLOOR ? List.of("-") : mode == Mode.HTTP_FORWARDED ? deployment.keysOfB : deployment.keysOfA;
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
+            long cpuBefore = ServerCpu.nanos();
             List<Future<long[]>> parts = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 long seed = random.nextLong();
@@ -94,8 +120,10 @@ final class QueryBench implements Bench {
                 System.arraycopy(part, 0, merged, all.length, part.length);
                 all = merged;
             }
+            long serverCpu = ServerCpu.nanos() - cpuBefore;
             Arrays.sort(all);
-            return new Sample(Map.of("p50 µs", all[all.length / 2] / 1e3, "p99 µs", all[(int) (all.length * 0.99)] / 1e3));
+            return new Sample(Map.of("p50 µs", all[all.length / 2] / 1e3, "p99 µs", all[(int) (all.length * 0.99)] / 1e3,
+                    "server CPU µs/req", serverCpu / 1e3 / all.length));
         } finally {
             clients.shutdownNow();
         }
@@ -113,8 +141,9 @@ final class QueryBench implements Bench {
                     throw new IllegalStateException("no version of " + key);
                 }
             } else {
-                String path = mode == Mode.HTTP_FLOOR ? "/health" : "/domains/orders/views/orders-by-id/keys/" + key;
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(deployment.aUrl + path)).build(),
+                String path = mode == Mode.HTTP_FLOOR || mode == Mode.HTTP_NETTY_FLOOR ? "/health" : "/domains/orders/views/orders-by-id/keys/" + key;
+                String base = mode == Mode.HTTP_NETTY_FLOOR ? netty.url() : deployment.aUrl;
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) {
                     throw new IllegalStateException(key + " answered " + response.statusCode() + ": " + response.body());
@@ -127,20 +156,25 @@ final class QueryBench implements Bench {
 
     @Override
     public void tearDown() throws Exception {
-        synchronized (QueryBench.class) {
-            if (--users == 0 && deployment != null) {
-                deployment.close();
-                deployment = null;
-            }
+        if (netty != null) {
+            netty.close();
+            netty = null;
+        } else {
+            release();
         }
     }
 
-    /** Orders deployed twice (A and B), fed, with the keys each owns. */
-    private static final class Deployment implements AutoCloseable {
+    /**
+     * Orders deployed twice (A and B), fed, with the keys each owns; and the query router in front of them
+     * as {@code make run} starts it (A given by hand, both announced on the cluster).
+     */
+    static final class Deployment implements AutoCloseable {
         final Path state;
         final DomainRuntime a;
         final DomainRuntime b;
         final String aUrl;
+        final DomainDirectory directory;
+        final QueryRouter router;
         final List<String> keysOfA = new ArrayList<>();
         final List<String> keysOfB = new ArrayList<>();
 
@@ -186,10 +220,14 @@ final class QueryBench implements Bench {
             if (keysOfA.isEmpty() || keysOfB.isEmpty()) {
                 throw new IllegalStateException("both instances must own keys: A " + keysOfA.size() + ", B " + keysOfB.size());
             }
+            directory = DomainDirectory.start(bootstrap, java.time.Clock.systemUTC());
+            router = new QueryRouter(Map.of("orders", List.of(aUrl)), directory).start("127.0.0.1", 0);
         }
 
         @Override
         public void close() throws Exception {
+            router.close();
+            directory.close();
             b.close();
             a.close();
             try (var paths = Files.walk(state)) {

@@ -63,6 +63,7 @@ public final class DomainRuntime implements AutoCloseable {
     private volatile KafkaStreams streams;
     private io.micronaut.context.ApplicationContext http;
     private io.micronaut.runtime.server.EmbeddedServer httpServer;
+    private Forwarder forwarder;
     private volatile HostInfo self;
     private volatile java.time.Instant runningSince;
     private DomainAnnouncer announcer;
@@ -141,8 +142,8 @@ public final class DomainRuntime implements AutoCloseable {
     private int startHttp(int port, RuntimeStatus status, io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
         int bound = port == 0 ? freePort() : port;
         HostInfo me = HostInfo.buildFromEndpoint(settings.applicationServer().orElse(settings.advertisedHost() + ":" + bound));
-        QueryService queries = new QueryService(domain, () -> streams, me,
-                new Forwarder(Duration.ofSeconds(2), Duration.ofSeconds(15)), java.time.Clock.systemUTC(),
+        forwarder = new Forwarder(Duration.ofSeconds(2), Duration.ofSeconds(15));
+        QueryService queries = new QueryService(domain, () -> streams, me, forwarder, java.time.Clock.systemUTC(),
                 this::partitions, status::freshness);
         http = io.micronaut.context.ApplicationContext.builder()
                 .properties(Map.of("micronaut.server.host", settings.bindHost(), "micronaut.server.port", bound,
@@ -264,6 +265,8 @@ public final class DomainRuntime implements AutoCloseable {
             http.close();
             http = null;
             httpServer = null;
+            forwarder.close();
+            forwarder = null;
         }
         if (streams != null) {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

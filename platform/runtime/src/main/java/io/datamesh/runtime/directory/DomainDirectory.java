@@ -45,6 +45,9 @@ public final class DomainDirectory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DomainDirectory.class);
 
     private final Map<String, Announcement> instances = new ConcurrentHashMap<>();
+    /** Counts the records applied, so a snapshot of the live domains knows when it is out of date. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile LiveDomains live;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Clock clock;
     private final Thread reader;
@@ -112,10 +115,12 @@ public final class DomainDirectory implements AutoCloseable {
         }
         if (r.value() == null) {
             instances.remove(r.key());
+            changes.incrementAndGet();
             return;
         }
         try {
             instances.put(r.key(), Announcement.fromJson(r.value()));
+            changes.incrementAndGet();
         } catch (IllegalArgumentException e) {
             log.warn("Skipping record {} of {} at offset {}: {}", r.key(), TOPIC, r.offset(), e.getMessage());
         }
@@ -128,18 +133,45 @@ public final class DomainDirectory implements AutoCloseable {
 
     /** Whether {@code a} was renewed recently enough to be of a running instance. */
     public boolean live(Announcement a) {
-        return Duration.between(a.heartbeatAt(), clock.instant()).compareTo(STALE_AFTER) <= 0;
+        return live(a, clock.instant());
     }
 
-    /** The query API addresses of each domain's live instances; a domain none of whose instances is live is absent. */
+    private static boolean live(Announcement a, java.time.Instant now) {
+        return Duration.between(a.heartbeatAt(), now).compareTo(STALE_AFTER) <= 0;
+    }
+
+    /**
+     * The query API addresses of each domain's live instances; a domain none of whose instances is live is absent.
+     * Unmodifiable, and the same map until an announcement arrives or one of them goes stale: the router asks on
+     * every request, and this answers without sorting the directory each time.
+     */
     public Map<String, List<String>> liveDomains() {
+        java.time.Instant now = clock.instant();
+        LiveDomains l = live;
+        if (l == null || l.changes() != changes.get() || now.isAfter(l.validUntil()) || now.isBefore(l.computedAt())) {
+            l = liveDomains(now);
+            live = l;
+        }
+        return l.domains();
+    }
+
+    private LiveDomains liveDomains(java.time.Instant now) {
+        long seen = changes.get(); // read first: an announcement applied while this runs makes the snapshot out of date
         Map<String, List<String>> out = new LinkedHashMap<>();
+        java.time.Instant validUntil = java.time.Instant.MAX;
         for (Announcement a : announcements()) {
-            if (live(a)) {
+            if (live(a, now)) {
                 out.computeIfAbsent(a.domain(), d -> new ArrayList<>()).add(a.url());
+                java.time.Instant staleAt = a.heartbeatAt().plus(STALE_AFTER);
+                validUntil = staleAt.isBefore(validUntil) ? staleAt : validUntil;
             }
         }
-        return out;
+        out.replaceAll((d, urls) -> List.copyOf(urls));
+        return new LiveDomains(seen, now, validUntil, java.util.Collections.unmodifiableMap(out));
+    }
+
+    /** The live domains as computed at {@code computedAt}, true until {@code validUntil} unless {@code changes} moved. */
+    private record LiveDomains(long changes, java.time.Instant computedAt, java.time.Instant validUntil, Map<String, List<String>> domains) {
     }
 
     /** The domains announced with no live instance left: stopped without withdrawing (killed, or their host is gone). */

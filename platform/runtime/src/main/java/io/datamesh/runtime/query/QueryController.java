@@ -3,6 +3,7 @@ package io.datamesh.runtime.query;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import io.micronaut.context.annotation.Requires;
@@ -51,15 +52,16 @@ public class QueryController {
     }
 
     @Get("/domains/{domain}/views/{view}/keys/{key}")
-    public HttpResponse<String> key(HttpRequest<?> request, @PathVariable String domain, @PathVariable String view, @PathVariable String key,
-                                    @Nullable @QueryValue String validAt, @Nullable @QueryValue String knownAt) {
-        return respond(() -> queries.key(domain, view, key, validAt, knownAt, scope(request)));
+    public CompletableFuture<HttpResponse<String>> key(HttpRequest<?> request, @PathVariable String domain, @PathVariable String view,
+                                                       @PathVariable String key, @Nullable @QueryValue String validAt,
+                                                       @Nullable @QueryValue String knownAt) {
+        return respondLater(() -> queries.keyAsync(domain, view, key, validAt, knownAt, scope(request), eventLoopOf(request)));
     }
 
     @Get("/domains/{domain}/views/{view}/keys/{key}/history")
-    public HttpResponse<String> history(HttpRequest<?> request, @PathVariable String domain, @PathVariable String view,
-                                        @PathVariable String key, @Nullable @QueryValue String order) {
-        return respond(() -> queries.history(domain, view, key, order, scope(request)));
+    public CompletableFuture<HttpResponse<String>> history(HttpRequest<?> request, @PathVariable String domain, @PathVariable String view,
+                                                           @PathVariable String key, @Nullable @QueryValue String order) {
+        return respondLater(() -> queries.historyAsync(domain, view, key, order, scope(request), eventLoopOf(request)));
     }
 
     @Get("/domains/{domain}/views/{view}/keys")
@@ -98,13 +100,49 @@ public class QueryController {
         try {
             a = query.get();
         } catch (InvalidStateStoreException e) {
-            throw QueryException.unavailable("a store cannot be read now (it is moving between instances): " + e.getMessage(), 1);
+            throw unreadable(e);
         }
         if (a.status() >= 400) {
             // Returned as is, a 404 would be replaced by the handler of unknown routes.
             throw new Refusal(a);
         }
         return toHttp(a);
+    }
+
+    /**
+     * An answer that may come later (a key owned by another instance): the event loop that took the request
+     * goes on serving meanwhile. Refusals travel as in {@link #respond}, inside the future or thrown at once.
+     */
+    private static CompletableFuture<HttpResponse<String>> respondLater(Supplier<CompletableFuture<Answer>> query) {
+        CompletableFuture<Answer> later;
+        try {
+            later = query.get();
+        } catch (InvalidStateStoreException e) {
+            throw unreadable(e);
+        }
+        return later.handle((a, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof InvalidStateStoreException i) {
+                    throw unreadable(i);
+                }
+                throw cause instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(cause);
+            }
+            if (a.status() >= 400) {
+                throw new Refusal(a);
+            }
+            return toHttp(a);
+        });
+    }
+
+    private static QueryException unreadable(InvalidStateStoreException e) {
+        return QueryException.unavailable("a store cannot be read now (it is moving between instances): " + e.getMessage(), 1);
+    }
+
+    /** The event loop a request came in on, where the answers it waits for should complete; null outside Netty. */
+    static io.netty.channel.EventLoop eventLoopOf(HttpRequest<?> request) {
+        return request instanceof io.micronaut.http.server.netty.NettyHttpRequest<?> netty
+                ? netty.getChannelHandlerContext().channel().eventLoop() : null;
     }
 
     /** A refusal (4xx, 5xx) that travels as an exception, so that Micronaut's status handlers leave its body alone. */

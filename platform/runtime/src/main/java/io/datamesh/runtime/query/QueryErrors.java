@@ -56,7 +56,9 @@ public class QueryErrors {
     }
 
     @Error(global = true, exception = Throwable.class)
-    public HttpResponse<String> unexpected(HttpRequest<?> request, Throwable e) {
+    public HttpResponse<String> unexpected(HttpRequest<?> request, Throwable thrown) {
+        // An asynchronous route (the router's) fails with its refusal wrapped by the future that carried it.
+        Throwable e = thrown instanceof java.util.concurrent.CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         if (e instanceof QueryController.Refusal r) {
             return QueryController.toHttp(r.answer);
         }

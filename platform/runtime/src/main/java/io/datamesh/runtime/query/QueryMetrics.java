@@ -25,7 +25,9 @@ import jakarta.inject.Inject;
 public class QueryMetrics {
 
     private static final String STARTED = "mesh.query.started";
+    private static final Object UNMATCHED = new Object();
     private final PrometheusMeterRegistry registry;
+    private final java.util.Map<Labels, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
     public QueryMetrics(PrometheusMeterRegistry registry) {
@@ -45,17 +47,29 @@ public class QueryMetrics {
         }
         String servedBy = response.getHeaders().get(QueryService.SERVED_BY);
         boolean internal = "local".equals(request.getHeaders().get(QueryService.SCOPE));
-        Timer.builder("mesh.query.requests")
-                .description("HTTP requests to a domain instance, by route template")
-                .tag("route", request.getAttribute(io.micronaut.http.HttpAttributes.ROUTE_MATCH, RouteMatch.class)
-                        .filter(UriRouteMatch.class::isInstance)
-                        .map(m -> ((UriRouteMatch<?, ?>) m).getRouteInfo().getUriMatchTemplate().toString())
-                        .orElse("unmatched"))
-                .tag("status", String.valueOf(response.code()))
-                .tag("served_by", servedBy == null ? "none" : servedBy)
-                .tag("caller", internal ? "instance" : "client")
-                .publishPercentileHistogram()
-                .register(registry)
+        Object route = request.getAttribute(io.micronaut.http.HttpAttributes.ROUTE_MATCH, RouteMatch.class)
+                .filter(UriRouteMatch.class::isInstance)
+                .map(m -> (Object) ((UriRouteMatch<?, ?>) m).getRouteInfo())
+                .orElse(UNMATCHED);
+        // One timer per label set, looked up by the route's identity: building and registering a timer (tags,
+        // the template as text, the registry's lookup) on every request cost more than the read it timed.
+        timers.computeIfAbsent(new Labels(route, response.code(), servedBy == null ? "none" : servedBy, internal), this::timer)
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(Labels labels) {
+        return Timer.builder("mesh.query.requests")
+                .description("HTTP requests to a domain instance, by route template")
+                .tag("route", labels.route() instanceof io.micronaut.web.router.UriRouteInfo<?, ?> info
+                        ? info.getUriMatchTemplate().toString() : "unmatched")
+                .tag("status", String.valueOf(labels.status()))
+                .tag("served_by", labels.servedBy())
+                .tag("caller", labels.internal() ? "instance" : "client")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    /** The labels of one timer; {@code route} is Micronaut's route (one object per route of the server) or {@link #UNMATCHED}. */
+    private record Labels(Object route, int status, String servedBy, boolean internal) {
     }
 }

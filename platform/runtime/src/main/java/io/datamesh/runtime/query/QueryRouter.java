@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datamesh.runtime.directory.DomainDirectory;
@@ -30,6 +31,7 @@ public final class QueryRouter implements AutoCloseable {
     private final DomainDirectory directory;
     private final Forwarder forwarder;
     private final ObjectMapper json = new ObjectMapper();
+    private volatile Merged merged;
     private ApplicationContext context;
     private EmbeddedServer server;
 
@@ -73,69 +75,103 @@ public final class QueryRouter implements AutoCloseable {
         if (directory == null) {
             return fixed;
         }
-        Map<String, List<String>> all = new LinkedHashMap<>(fixed);
-        directory.liveDomains().forEach((d, urls) -> {
-            List<String> known = new ArrayList<>(all.getOrDefault(d, List.of()));
-            urls.stream().filter(u -> !known.contains(u)).forEach(known::add);
-            all.put(d, List.copyOf(known));
-        });
-        return all;
+        Map<String, List<String>> live = directory.liveDomains();
+        Merged m = merged;
+        if (m == null || m.live() != live) {
+            // The directory hands out the same map until something changes: merge once per change, not per request.
+            Map<String, List<String>> all = new LinkedHashMap<>(fixed);
+            live.forEach((d, urls) -> {
+                List<String> known = new ArrayList<>(all.getOrDefault(d, List.of()));
+                urls.stream().filter(u -> !known.contains(u)).forEach(known::add);
+                all.put(d, List.copyOf(known));
+            });
+            m = new Merged(live, java.util.Collections.unmodifiableMap(all));
+            merged = m;
+        }
+        return m.all();
+    }
+
+    /** The directory's live domains (by identity) and what they make with the given ones. */
+    private record Merged(Map<String, List<String>> live, Map<String, List<String>> all) {
     }
 
     /** Every domain's catalog entry; a domain none of whose instances answers is listed as unreachable. */
-    Answer catalog() {
-        List<Object> out = new ArrayList<>();
+    CompletableFuture<Answer> catalog() {
         Map<String, List<String>> domains = domains();
+        List<CompletableFuture<Object>> entries = new ArrayList<>();
         for (String d : domains.keySet()) {
-            try {
-                Answer a = forward(d, "/domains/" + QueryService.encode(d));
-                out.add(a.status() == 200 ? json.readValue(a.json(), Object.class)
-                        : Map.of("name", d, "state", "UNAVAILABLE", "status", a.status()));
-            } catch (IOException | QueryException e) {
-                out.add(Map.of("name", d, "state", "UNREACHABLE", "instances", domains.get(d)));
+            entries.add(forward(d, "/domains/" + QueryService.encode(d)).handle((a, e) -> {
+                if (e != null) {
+                    return Map.of("name", d, "state", "UNREACHABLE", "instances", domains.get(d));
+                }
+                if (a.status() != 200) {
+                    return Map.of("name", d, "state", "UNAVAILABLE", "status", a.status());
+                }
+                try {
+                    return json.readValue(a.json(), Object.class);
+                } catch (IOException x) {
+                    return Map.of("name", d, "state", "UNAVAILABLE", "status", a.status());
+                }
+            }));
+        }
+        return CompletableFuture.allOf(entries.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<Object> out = new ArrayList<>();
+            entries.forEach(e -> out.add(e.join()));
+            if (directory != null) {
+                directory.stoppedDomains().stream().filter(d -> !domains.containsKey(d))
+                        .forEach(d -> {
+                            Map<String, Object> stopped = new LinkedHashMap<>();
+                            stopped.put("name", d);
+                            stopped.put("state", "STOPPED");
+                            out.add(stopped);
+                        });
             }
-        }
-        if (directory != null) {
-            directory.stoppedDomains().stream().filter(d -> !domains.containsKey(d))
-                    .forEach(d -> {
-                        Map<String, Object> stopped = new LinkedHashMap<>();
-                        stopped.put("name", d);
-                        stopped.put("state", "STOPPED");
-                        out.add(stopped);
-                    });
-        }
-        try {
-            return new Answer(200, Map.of(), json.writeValueAsString(out));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+            try {
+                return new Answer(200, Map.of(), json.writeValueAsString(out));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
-    /** Sends {@code pathAndQuery} to the first instance of {@code domain} that answers. */
-    Answer forward(String domain, String pathAndQuery) throws IOException {
+    /**
+     * Sends {@code pathAndQuery} to the first instance of {@code domain} that answers, without blocking the
+     * caller (the router's event loop). Completes with the instance's answer, or with a {@link QueryException}:
+     * unknown domain (404), stopped domain or no instance answers (503 with Retry-After).
+     */
+    CompletableFuture<Answer> forward(String domain, String pathAndQuery) {
+        return forward(domain, pathAndQuery, null);
+    }
+
+    /** As {@link #forward(String, String)}, with the instances' connections on {@code loop} (the request's own), or the forwarder's when null. */
+    CompletableFuture<Answer> forward(String domain, String pathAndQuery, io.netty.channel.EventLoop loop) {
         Map<String, List<String>> domains = domains();
         List<String> urls = domains.get(domain);
         if (urls == null) {
             if (directory != null && directory.stoppedDomains().contains(domain)) {
-                throw QueryException.unavailable("domain " + domain + " has stopped: none of its instances has announced itself for "
-                        + DomainDirectory.STALE_AFTER.toSeconds() + " s", 5);
+                return CompletableFuture.failedFuture(QueryException.unavailable("domain " + domain
+                        + " has stopped: none of its instances has announced itself for " + DomainDirectory.STALE_AFTER.toSeconds() + " s", 5));
             }
-            throw QueryException.unknown("domain", domain, domains.keySet());
+            return CompletableFuture.failedFuture(QueryException.unknown("domain", domain, domains.keySet()));
         }
-        IOException last = null;
-        for (String url : urls) {
-            try {
-                return forwarder.get(url, pathAndQuery, Map.of());
-            } catch (IOException e) {
-                last = e;
-            }
+        return forward(domain, urls, 0, pathAndQuery, loop, null);
+    }
+
+    private CompletableFuture<Answer> forward(String domain, List<String> urls, int next, String pathAndQuery, io.netty.channel.EventLoop loop,
+                                              Throwable last) {
+        if (next == urls.size()) {
+            return CompletableFuture.failedFuture(QueryException.unavailable("no instance of domain " + domain + " answers (" + urls + "): "
+                    + (last == null ? "none configured" : last.getMessage()), 5));
         }
-        throw QueryException.unavailable("no instance of domain " + domain + " answers (" + urls + "): "
-                + (last == null ? "none configured" : last.getMessage()), 5);
+        CompletableFuture<Answer> answer = forwarder.getAsync(loop, urls.get(next), pathAndQuery, Map.of());
+        // Most answers arrive: pass them on as they are, and only go on to the next instance on a failure.
+        return answer.exceptionallyCompose(e -> forward(domain, urls, next + 1, pathAndQuery, loop,
+                e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
     }
 
     @Override
     public void close() {
+        forwarder.close(); // first: some of its connections live on the server's event loops
         if (server != null) {
             server.stop();
             context.close();

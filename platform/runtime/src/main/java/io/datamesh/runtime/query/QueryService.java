@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -37,6 +38,7 @@ import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.record.AvroProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.topics.TopicName;
+import io.netty.channel.EventLoop;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -222,13 +224,23 @@ public final class QueryService {
 
     /** {@code GET /domains/{d}/views/{v}/keys/{key}?validAt&knownAt}: the version in force. */
     public Answer key(String d, String viewName, String key, String validAtRaw, String knownAtRaw, Scope scope) {
+        return join(keyAsync(d, viewName, key, validAtRaw, knownAtRaw, scope, null));
+    }
+
+    /**
+     * {@link #key} without blocking: a key owned here is read at once; one owned elsewhere completes when its
+     * owner (or a standby) answers, on {@code loop} (the caller's event loop; the forwarder's when null).
+     * Bad parameters are thrown at once.
+     */
+    public CompletableFuture<Answer> keyAsync(String d, String viewName, String key, String validAtRaw, String knownAtRaw, Scope scope,
+                                              EventLoop loop) {
         requireDomain(d);
         Domain.View<?> view = view(viewName);
         requireKey(key);
         Instant validAt = time.validAt(validAtRaw);
         Instant knownAt = time.knownAt(knownAtRaw);
         String path = viewPath(view) + "/keys/" + encode(key) + "?validAt=" + encode(validAt.toString()) + "&knownAt=" + encode(knownAt.toString());
-        return routeKey(view.name(), key, path, scope, store -> {
+        return routeKey(view.name(), key, path, scope, loop, store -> {
             Optional<? extends Version<? extends ProductRecord<?>>> version = bitemporal(view, store).asOfVersion(key, validAt, knownAt);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("domain", domain.name());
@@ -253,12 +265,17 @@ public final class QueryService {
 
     /** {@code GET /domains/{d}/views/{v}/keys/{key}/history?order=valid|recorded}. */
     public Answer history(String d, String viewName, String key, String orderRaw, Scope scope) {
+        return join(historyAsync(d, viewName, key, orderRaw, scope, null));
+    }
+
+    /** {@link #history} without blocking, as {@link #keyAsync}. */
+    public CompletableFuture<Answer> historyAsync(String d, String viewName, String key, String orderRaw, Scope scope, EventLoop loop) {
         requireDomain(d);
         Domain.View<?> view = view(viewName);
         requireKey(key);
         HistoryOrder order = order(orderRaw);
         String path = viewPath(view) + "/keys/" + encode(key) + "/history?order=" + order.name().toLowerCase();
-        return routeKey(view.name(), key, path, scope, store -> {
+        return routeKey(view.name(), key, path, scope, loop, store -> {
             List<Map<String, Object>> versions = new ArrayList<>();
             for (Version<? extends ProductRecord<?>> v : bitemporal(view, store).history(key, order)) {
                 versions.add(JsonRendering.version(v));
@@ -441,8 +458,13 @@ public final class QueryService {
 
     // ---------------------------------------------------------------- placement
 
-    /** Reads a key's partition here, or forwards to its owner, or to a standby when the owner is down. */
-    private Answer routeKey(String store, String key, String path, Scope scope, Function<ReadOnlyKeyValueStore<Bytes, byte[]>, Answer> read) {
+    /**
+     * Reads a key's partition here, or forwards to its owner, or to a standby when the owner is down. Forwarding
+     * never blocks: the answer completes on {@code loop} (or the forwarder's), so an instance's event loop goes on
+     * serving while the owner thinks.
+     */
+    private CompletableFuture<Answer> routeKey(String store, String key, String path, Scope scope, EventLoop loop,
+                                               Function<ReadOnlyKeyValueStore<Bytes, byte[]>, Answer> read) {
         KafkaStreams s = running(scope);
         KeyQueryMetadata m = s.queryMetadataForKey(store, key, KEYS);
         if (m == null || KeyQueryMetadata.NOT_AVAILABLE.equals(m) || m.activeHost() == null || m.partition() < 0) {
@@ -450,36 +472,63 @@ public final class QueryService {
         }
         int partition = m.partition();
         if (scope.local()) {
-            return local(s, store, partition, scope.stale(), read);
+            return CompletableFuture.completedFuture(local(s, store, partition, scope.stale(), read));
         }
         if (self.equals(m.activeHost())) {
-            return local(s, store, partition, false, read);
+            return CompletableFuture.completedFuture(local(s, store, partition, false, read));
         }
-        String failure;
-        try {
-            Answer forwarded = forwarder.get(m.activeHost(), path, Map.of(SCOPE, "local", PARTITIONS, String.valueOf(partition)));
-            if (forwarded.status() < 500) {
-                return forwarded;
-            }
-            failure = "answered " + forwarded.status();
-        } catch (IOException e) {
-            failure = "does not answer (" + e.getClass().getSimpleName() + ")";
+        return forwarder.getAsync(loop, url(m.activeHost()), path, Map.of(SCOPE, "local", PARTITIONS, String.valueOf(partition)))
+                .handle((forwarded, e) -> {
+                    if (e == null && forwarded.status() < 500) {
+                        return CompletableFuture.completedFuture(forwarded);
+                    }
+                    String failure = e == null ? "answered " + forwarded.status() : "does not answer (" + cause(e).getClass().getSimpleName() + ")";
+                    return standby(s, store, partition, path, m, m.standbyHosts().iterator(), failure, loop, read);
+                })
+                .thenCompose(answer -> answer);
+    }
+
+    /** Asks the next standby of the key's partition (this instance's own copy is read here), or refuses with 503. */
+    private CompletableFuture<Answer> standby(KafkaStreams s, String store, int partition, String path, KeyQueryMetadata m,
+                                              java.util.Iterator<HostInfo> standbys, String failure, EventLoop loop,
+                                              Function<ReadOnlyKeyValueStore<Bytes, byte[]>, Answer> read) {
+        if (!standbys.hasNext()) {
+            return CompletableFuture.failedFuture(QueryException.unavailable("partition " + partition + " of " + store + " is owned by "
+                    + m.activeHost().host() + ":" + m.activeHost().port() + ", which " + failure
+                    + ", and no standby replica answers; retry when the group has rebalanced", 5));
         }
-        for (HostInfo standby : m.standbyHosts()) {
-            if (self.equals(standby)) {
-                return local(s, store, partition, true, read);
-            }
+        HostInfo standby = standbys.next();
+        if (self.equals(standby)) {
             try {
-                Answer a = forwarder.get(standby, path, Map.of(SCOPE, "local", PARTITIONS, String.valueOf(partition), STALE, "true"));
-                if (a.status() < 500) {
-                    return a;
-                }
-            } catch (IOException e) {
-                // the next standby, if any
+                return CompletableFuture.completedFuture(local(s, store, partition, true, read));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
             }
         }
-        throw QueryException.unavailable("partition " + partition + " of " + store + " is owned by " + m.activeHost().host() + ":"
-                + m.activeHost().port() + ", which " + failure + ", and no standby replica answers; retry when the group has rebalanced", 5);
+        return forwarder.getAsync(loop, url(standby), path, Map.of(SCOPE, "local", PARTITIONS, String.valueOf(partition), STALE, "true"))
+                .handle((a, e) -> e == null && a.status() < 500 ? CompletableFuture.completedFuture(a)
+                        : standby(s, store, partition, path, m, standbys, failure, loop, read))
+                .thenCompose(answer -> answer);
+    }
+
+    private static String url(HostInfo host) {
+        return "http://" + host.host() + ":" + host.port();
+    }
+
+    private static Throwable cause(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** The answer of a future that is complete or completes on another thread; its refusal thrown as it was. */
+    private static Answer join(CompletableFuture<Answer> answer) {
+        try {
+            return answer.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /** One read of partition {@code partition} of {@code store} on this instance: the active store, or a standby's when allowed. */
@@ -508,7 +557,12 @@ public final class QueryService {
                 StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition);
         try {
             ReadOnlyKeyValueStore<Bytes, byte[]> st = s.store(active);
-            st.approximateNumEntries(); // the store handed out is resolved at each read: resolve it now
+            if (stale) {
+                // The store handed out is resolved at each read: resolve it now, to fall back to a standby's copy here.
+                // Without that fallback the read itself fails the same way (local() turns it into the same 503),
+                // so the common path resolves the partition's store once, not twice.
+                st.approximateNumEntries();
+            }
             headers.put(SERVED_BY, "active");
             return new Read(st, headers);
         } catch (InvalidStateStoreException e) {

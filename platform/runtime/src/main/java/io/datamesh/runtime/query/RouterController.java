@@ -1,6 +1,6 @@
 package io.datamesh.runtime.query;
 
-import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
@@ -24,17 +24,17 @@ public class RouterController {
     }
 
     @Get("/domains")
-    public HttpResponse<String> domains() {
-        return QueryController.toHttp(router.catalog());
+    public CompletableFuture<HttpResponse<String>> domains() {
+        return router.catalog().thenApply(QueryController::toHttp);
     }
 
     @Get("/domains/{domain}")
-    public HttpResponse<String> domain(HttpRequest<?> request, @PathVariable String domain) throws IOException {
+    public CompletableFuture<HttpResponse<String>> domain(HttpRequest<?> request, @PathVariable String domain) {
         return pass(request, domain);
     }
 
     @Get("/domains/{domain}/{+rest}")
-    public HttpResponse<String> under(HttpRequest<?> request, @PathVariable String domain, @PathVariable String rest) throws IOException {
+    public CompletableFuture<HttpResponse<String>> under(HttpRequest<?> request, @PathVariable String domain, @PathVariable String rest) {
         return pass(request, domain);
     }
 
@@ -49,13 +49,19 @@ public class RouterController {
                 .map(d -> "\"" + d + "\"").toList() + "}").contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
-    private HttpResponse<String> pass(HttpRequest<?> request, String domain) throws IOException {
+    /**
+     * Passes the request on and returns at once: the answer is written when the instance sends it, so the
+     * event loop that took this request goes on serving others meanwhile (controllers run on it).
+     */
+    private CompletableFuture<HttpResponse<String>> pass(HttpRequest<?> request, String domain) {
         String raw = request.getUri().getRawPath();
         String query = request.getUri().getRawQuery();
-        Answer a = router.forward(domain, raw + (query == null ? "" : "?" + query));
-        if (a.status() >= 400) {
-            throw new QueryController.Refusal(a);
-        }
-        return QueryController.toHttp(a);
+        // The connections to the instances live on this request's event loop: the answer comes back on the thread that writes it.
+        return router.forward(domain, raw + (query == null ? "" : "?" + query), QueryController.eventLoopOf(request)).thenApply(a -> {
+            if (a.status() >= 400) {
+                throw new QueryController.Refusal(a);
+            }
+            return QueryController.toHttp(a);
+        });
     }
 }

@@ -82,6 +82,64 @@ class DomainDirectoryTest {
         }
     }
 
+    @Test
+    void theLiveDomainsAreOneSnapshotUntilAnAnnouncementArrivesOrGoesStale() throws Exception {
+        DomainDirectory.ensureTopic(KAFKA.bootstrapServers());
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        MovableClock clock = new MovableClock(now);
+        Announcement fresh = new Announcement("fresh", "127.0.0.1:2", "http://127.0.0.1:2", "team-fresh", List.of("fresh.product.a.v1"),
+                List.of(), List.of(), now, now);
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KAFKA.producerConfig(), new StringSerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(DomainDirectory.TOPIC, fresh.key(), fresh.toJson())).get(30, TimeUnit.SECONDS);
+            try (DomainDirectory directory = DomainDirectory.start(KAFKA.bootstrapServers(), clock)) {
+                Map<String, List<String>> first = directory.liveDomains();
+                assertThat(first).containsEntry("fresh", List.of("http://127.0.0.1:2"));
+                clock.set(now.plus(DomainDirectory.STALE_AFTER));
+                assertThat(directory.liveDomains()).as("nothing changed: the same snapshot").isSameAs(first);
+
+                clock.set(now.plus(DomainDirectory.STALE_AFTER).plusMillis(1));
+                assertThat(directory.liveDomains()).as("stale one millisecond later, though no record arrived").doesNotContainKey("fresh");
+
+                Instant later = clock.instant();
+                Announcement renewed = new Announcement("fresh", "127.0.0.1:2", "http://127.0.0.1:2", "team-fresh", List.of("fresh.product.a.v1"),
+                        List.of(), List.of(), now, later);
+                p.send(new ProducerRecord<>(DomainDirectory.TOPIC, renewed.key(), renewed.toJson())).get(30, TimeUnit.SECONDS);
+                awaitTrue(() -> directory.liveDomains().containsKey("fresh"));
+            } finally {
+                p.send(new ProducerRecord<>(DomainDirectory.TOPIC, fresh.key(), null)).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MovableClock extends Clock {
+
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("the test's clock has one zone");
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
     private static HttpResponse<String> get(String url) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
