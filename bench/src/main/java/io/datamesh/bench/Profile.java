@@ -25,8 +25,8 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * {@code bench/run --profile <row>}: Java Flight Recorder over the measured repetitions of the
  * row's bench (not its warm-up), then where the stream threads spent their samples, as Markdown.
- * Only stream threads count ({@code -StreamThread-} in the name): the broker runs in the same JVM,
- * and the producer's and consumer's network threads are not what a topology costs.
+ * Only stream threads count ({@code <client id>-StreamThread-<n>}), as in the CPU-per-record rows: the
+ * broker runs in the same JVM, and the producer's network thread is not what a topology costs.
  *
  * <p>Execution samples every {@value #PERIOD_MS} ms give where the CPU goes (a thread waiting in a
  * poll is not sampled); allocation samples give what the thread allocates, which the collector pays
@@ -72,6 +72,7 @@ final class Profile implements BenchRunner.Measuring {
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();
         Map<String, Long> byCode = new HashMap<>();
+        Map<String, Long> callees = new HashMap<>();
         Map<String, Long> allocations = new HashMap<>();
         Map<String, Long> allocatedTypes = new HashMap<>();
         long samples = 0;
@@ -95,6 +96,10 @@ final class Profile implements BenchRunner.Measuring {
                     if (seen.add(method(f))) {
                         inclusive.merge(method(f), 1L, Long::sum);
                     }
+                }
+                String callee = platformCallee(frames);
+                if (callee != null) {
+                    callees.merge(callee, 1L, Long::sum);
                 }
             } else if (type.equals("jdk.ObjectAllocationSample")) {
                 if (!streamThread(e.getThread()) || e.getStackTrace() == null) {
@@ -123,6 +128,8 @@ final class Profile implements BenchRunner.Measuring {
                 + "anywhere on its stack (so a caller's share includes its callees'). The raw recording is in\n"
                 + "`").append(jfr.getFileName()).append("` under `bench/target/` (`jfr print --events jdk.ExecutionSample` reads it).\n\n");
         table(md, "Self time by code", "code", byCode, samples, 20, "samples");
+        table(md, "Inside the platform's processors: what the outermost platform frame spends on (its callee, inclusive)",
+                "processor → callee", callees, samples, TOP, "samples");
         table(md, "Self time by method (top " + TOP + ")", "method", self, samples, TOP, "samples");
         table(md, "On the stack (top " + (2 * TOP) + ")", "method", inclusive, samples, 2 * TOP, "samples");
         table(md, "Allocation by site (top " + TOP + ", first frame outside java.*/jdk.*)", "site", allocations, allocated, TOP, "bytes");
@@ -130,8 +137,23 @@ final class Profile implements BenchRunner.Measuring {
         return md.toString();
     }
 
+    /** A stream thread, not the network threads of its clients ({@code kafka-producer-network-thread | <client>-StreamThread-1-producer}). */
     private static boolean streamThread(RecordedThread t) {
-        return t != null && t.getJavaName() != null && t.getJavaName().contains("-StreamThread-");
+        return t != null && t.getJavaName() != null && t.getJavaName().contains("-StreamThread-") && !t.getJavaName().startsWith("kafka-");
+    }
+
+    /**
+     * For a sample inside the platform's code: the outermost platform frame (nearest the thread's root,
+     * e.g. the ingest processor's {@code process}) and the method it called on the way to the sample, or
+     * the frame itself when the sample landed there; null for a sample outside the platform.
+     */
+    private static String platformCallee(List<RecordedFrame> frames) {
+        for (int i = frames.size() - 1; i >= 0; i--) {
+            if (frames.get(i).getMethod().getType().getName().startsWith("io.datamesh.")) {
+                return method(frames.get(i)) + " → " + (i == 0 ? "(self)" : method(frames.get(i - 1)));
+            }
+        }
+        return null;
     }
 
     private static List<RecordedFrame> javaFrames(RecordedStackTrace stack) {
