@@ -154,9 +154,10 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
             } catch (Exception e) {
                 throw Faults.teamCodeFailed(ReasonClass.MAPPING_FAILED, "mapping", e);
             }
-            out = new ArrayList<>(emitter.emitted().size());
-            keys = new ArrayList<>(emitter.emitted().size());
-            for (CheckedEmitter.Emitted<P> e : emitter.emitted()) {
+            List<CheckedEmitter.Emitted<P>> emitted = emitter.emitted();
+            out = new ArrayList<>(emitted.size());
+            keys = new ArrayList<>(emitted.size());
+            for (CheckedEmitter.Emitted<P> e : emitted) {
                 ProductRecord<P> product = new ProductRecord<>(e.key(), e.validFrom(), recordedAt, e.operation(), position,
                         ContentHash.of(format, e.payload()), e.payload());
                 out.add(writer.write(product));
