@@ -197,7 +197,8 @@ public final class BenchMain {
             How to read it: each row is the median of its repetitions; the spread is half the interquartile
             range relative to the median. A ratio is this row's median divided by its baseline row's median
             from the same run on the same machine, so it holds across machines where absolute figures do not.
-            Throughput ratios are better when higher; latency ratios (µs) are better when lower. A row marked
+            Throughput ratios are better when higher; latency ratios (µs) and CPU per record (cpu µs/record: the
+            stream threads' CPU time, which does not wait on the broker) are better when lower. A row marked
             (absolute) has no honest baseline to divide by (a latency from a commit in MariaDB): its goal is on
             the median itself, in the row's unit.
             """;
