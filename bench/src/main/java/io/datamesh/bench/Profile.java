@@ -161,7 +161,14 @@ final class Profile implements BenchRunner.Measuring {
     }
 
     private static String method(RecordedFrame f) {
-        return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+        return type(f) + "." + f.getMethod().getName();
+    }
+
+    /** The frame's class, a lambda's without its run-time suffix ({@code Foo$$Lambda$1418+0x…}), so that runs compare. */
+    private static String type(RecordedFrame f) {
+        String name = f.getMethod().getType().getName();
+        int lambda = name.indexOf("$$Lambda");
+        return lambda < 0 ? name : name.substring(0, lambda) + "$$Lambda";
     }
 
     /** Where an allocation was asked for: the first frame outside the JDK, below the JDK's own frames. */
