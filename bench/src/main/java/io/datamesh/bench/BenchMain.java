@@ -14,7 +14,8 @@ import org.apache.kafka.common.utils.AppInfoParser;
 /**
  * {@code make bench}: every bench on one embedded broker, a table of medians and ratios printed and
  * written to {@code bench/results/latest.md}. Options: {@code --reps N} (default 5), {@code --quick}
- * (a tenth of the work, to check the harness), {@code --out FILE}.
+ * (a tenth of the work, to check the harness), {@code --out FILE}, {@code --only bench,bench} (those
+ * benches and their rows), {@code --profile ROW} (that row's bench alone under JFR, see {@link Profile}).
  */
 public final class BenchMain {
 
@@ -25,6 +26,7 @@ public final class BenchMain {
         int reps = 5;
         boolean quick = false;
         java.util.Set<String> only = null;
+        String profile = null;
         Path out = Path.of("bench/results/latest.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -32,11 +34,16 @@ public final class BenchMain {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = java.util.Set.of(args[++i].split(","));
+                case "--profile" -> profile = args[++i];
                 default -> {
-                    System.out.println("usage: bench/run [--reps N] [--quick] [--out FILE] [--only bench,bench]");
+                    System.out.println("usage: bench/run [--reps N] [--quick] [--out FILE] [--only bench,bench] [--profile ROW]");
                     System.exit(2);
                 }
             }
+        }
+        if (profile != null) {
+            profile(profile, reps, quick);
+            return;
         }
         Instant began = Instant.now();
         BenchRunner runner = only == null ? plan() : plan().only(only);
@@ -52,6 +59,30 @@ public final class BenchMain {
         System.out.println("written to " + out + " in " + Duration.between(began, Instant.now()).toSeconds() + " s");
     }
 
+    /**
+     * {@code --profile <row>}: only the bench of that row, its measured repetitions under JFR, and where
+     * its stream threads spend their time, written to {@code bench/results/profile-<row>.md}.
+     */
+    private static void profile(String row, int reps, boolean quick) throws Exception {
+        String bench = plan().benchOf(row);
+        if (bench == null) {
+            System.out.println("no row " + row + " in the plan (rows are the ids of bench/results/latest.md, e.g. B1)");
+            System.exit(2);
+        }
+        BenchRunner runner = plan().only(java.util.Set.of(bench));
+        Profile recorder = new Profile(row, bench, Path.of("bench/target/profile-" + row + ".jfr"));
+        ResultTable table;
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+            table = runner.run(new BenchContext(kafka, quick), reps, recorder);
+        }
+        String report = recorder.report(reps) + "## The repetitions' figures\n\n" + table.markdown();
+        Path out = Path.of("bench/results/profile-" + row + ".md");
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report);
+        System.out.println(report);
+        System.out.println("written to " + out);
+    }
+
     /** Every bench and row. Later work adds its rows here, each divided by a baseline of the same run. */
     static BenchRunner plan() {
         return new BenchRunner()
@@ -60,7 +91,9 @@ public final class BenchMain {
                 .bench(PassthroughBench.of100Bytes(500_000))
                 .bench(PassthroughBench.ofChangeEvents(300_000))
                 .bench(new TopologyBench(TopologyBench.Mode.STREAMS_PASSTHROUGH))
+                .bench(new TopologyBench(TopologyBench.Mode.PEER_ALO))
                 .bench(new TopologyBench(TopologyBench.Mode.STATELESS_ALO))
+                .bench(new TopologyBench(TopologyBench.Mode.PEER_EOS))
                 .bench(new TopologyBench(TopologyBench.Mode.STATELESS_EOS))
                 .bench(new TopologyBench(TopologyBench.Mode.VIEW_ALO))
                 .bench(new TopologyBench(TopologyBench.Mode.RUNTIME))
@@ -92,9 +125,17 @@ public final class BenchMain {
                 .row(new Row("B0.3", "consume→produce passthrough, 100 B", "passthrough", "records/s", null, null))
                 .row(new Row("B0.4", "the same loop over B1's input (change events ≈ 330 B, 2 headers)", "passthrough-change-events", "records/s", "B0.3", null))
                 .row(new Row("B1.0", "Kafka Streams copying B1's input, no processing, platform settings", "streams-passthrough", "records/s", "B0.4", null))
-                .row(new Row("B1", "domain topology (order lines → product), at-least-once", "topology-alo", "records/s", "B0.4", Goal.atLeast(0.85)))
+                .row(new Row("B1.P", "hand-written peer: Jackson tree → OrderLine → Confluent-wire Avro, Kafka's defaults, at-least-once", "peer-alo", "records/s", "B0.4", null))
+                .row(new Row("B1", "domain topology (order lines → product), at-least-once", "topology-alo", "records/s", "B0.4", null))
+                .row(new Row("B1.vsP", "B1 against the hand-written peer", "topology-alo", "records/s", "B1.P", Goal.atLeast(1.0)))
                 .row(new Row("B1.3", "the same against the 100 B loop", "topology-alo", "records/s", "B0.3", null))
-                .row(new Row("B2", "the same under exactly_once_v2, commit 100 ms", "topology-eos", "records/s", "B1", Goal.atLeast(0.85)))
+                .row(new Row("B1.0c", "Kafka Streams copying B1's input: stream threads' CPU per record", "streams-passthrough", TopologyBench.CPU_PER_RECORD, null, null))
+                .row(new Row("B1.Pc", "hand-written peer, at-least-once: stream threads' CPU per record", "peer-alo", TopologyBench.CPU_PER_RECORD, "B1.0c", null))
+                .row(new Row("B1c", "domain topology, at-least-once: stream threads' CPU per record", "topology-alo", TopologyBench.CPU_PER_RECORD, "B1.0c", Goal.atMost(1.5)))
+                .row(new Row("B1c.vsP", "B1's CPU per record against the peer's", "topology-alo", TopologyBench.CPU_PER_RECORD, "B1.Pc", null))
+                .row(new Row("B2.P", "hand-written peer under exactly_once_v2, commit 100 ms", "peer-eos", "records/s", null, null))
+                .row(new Row("B2", "domain topology under exactly_once_v2, commit 100 ms", "topology-eos", "records/s", "B1", Goal.atLeast(0.85)))
+                .row(new Row("B2.vsP", "B2 against the hand-written peer under exactly_once_v2", "topology-eos", "records/s", "B2.P", Goal.atLeast(1.0)))
                 .row(new Row("B3", "the same with a bitemporal view, at-least-once", "topology-view", "records/s", "B1", Goal.atLeast(0.5)))
                 .row(new Row("B5.1", "the same domain deployed by the runtime (exactly-once, DLQ, metrics)", "runtime", "records/s", "B1", Goal.atLeast(0.9)))
                 .row(new Row("B5.0", "start-up of a bare Kafka Streams app until RUNNING", "startup-bare-streams", "ms", null, null))
@@ -181,7 +222,8 @@ public final class BenchMain {
             How to read it: each row is the median of its repetitions; the spread is half the interquartile
             range relative to the median. A ratio is this row's median divided by its baseline row's median
             from the same run on the same machine, so it holds across machines where absolute figures do not.
-            Throughput ratios are better when higher; latency ratios (µs) are better when lower. A row marked
+            Throughput ratios are better when higher; latency ratios (µs) and CPU per record (cpu µs/record: the
+            stream threads' CPU time, which does not wait on the broker) are better when lower. A row marked
             (absolute) has no honest baseline to divide by (a latency from a commit in MariaDB): its goal is on
             the median itself, in the row's unit.
             """;

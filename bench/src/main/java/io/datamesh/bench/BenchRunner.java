@@ -53,7 +53,28 @@ final class BenchRunner {
         return r;
     }
 
+    /** Told when the measured repetitions begin (after the warm-ups) and end: a profiler records only those. */
+    interface Measuring {
+        Measuring NOTHING = new Measuring() {
+        };
+
+        default void begin() throws Exception {
+        }
+
+        default void end() throws Exception {
+        }
+    }
+
+    /** The bench that row {@code id} reads, or null when no row has that id. */
+    String benchOf(String id) {
+        return rows.stream().filter(r -> r.id().equals(id)).map(Row::bench).findFirst().orElse(null);
+    }
+
     ResultTable run(BenchContext context, int reps) throws Exception {
+        return run(context, reps, Measuring.NOTHING);
+    }
+
+    ResultTable run(BenchContext context, int reps, Measuring measuring) throws Exception {
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         try {
             for (Bench b : benches.values()) {
@@ -65,13 +86,18 @@ final class BenchRunner {
                 progress("warm up " + b.name());
                 runClean(context, b);
             }
-            for (int rep = 1; rep <= reps; rep++) {
-                for (Bench b : benches.values()) {
-                    Sample sample = runClean(context, b);
-                    samples.get(b.name()).add(sample);
-                    progress(b.name() + " " + rep + "/" + reps + ": " + sample);
+            measuring.begin();
+            try {
+                for (int rep = 1; rep <= reps; rep++) {
+                    for (Bench b : benches.values()) {
+                        Sample sample = runClean(context, b);
+                        samples.get(b.name()).add(sample);
+                        progress(b.name() + " " + rep + "/" + reps + ": " + sample);
+                    }
+                    progress("repetition " + rep + "/" + reps + " done");
                 }
-                progress("repetition " + rep + "/" + reps + " done");
+            } finally {
+                measuring.end();
             }
         } finally {
             for (Bench b : benches.values()) {

@@ -43,11 +43,17 @@ import org.apache.kafka.streams.StreamsConfig;
  * (Debezium's JSON, about 330 B, read as {@link ChangeEvent}s) to Avro order-line products with
  * envelope, content hash and replay guard, as the orders domain does.
  * Modes: at-least-once, exactly-once (commit interval 100 ms), and at-least-once with a view
- * (measured until the view's store has written every version, not only until the product is complete).
+ * (measured until the view's store has written every version, not only until the product is complete);
+ * Kafka Streams copying the input bytes (B1.0); the {@link HandWrittenPeer} at-least-once and
+ * exactly-once (B1.P, B2.P). Besides records/s, each but the runtime's reports the CPU time its stream
+ * threads used per record from RUNNING on ({@value #CPU_PER_RECORD}).
  */
 final class TopologyBench implements Bench {
 
-    enum Mode { STATELESS_ALO, STATELESS_EOS, VIEW_ALO, RUNTIME, STREAMS_PASSTHROUGH }
+    enum Mode { STATELESS_ALO, STATELESS_EOS, VIEW_ALO, RUNTIME, STREAMS_PASSTHROUGH, PEER_ALO, PEER_EOS }
+
+    /** The stream threads' CPU time per input record, in microseconds: see {@link StreamThreadCpu}. */
+    static final String CPU_PER_RECORD = "cpu µs/record";
 
     private static final int PARTITIONS = 3;
     private final Mode mode;
@@ -67,6 +73,8 @@ final class TopologyBench implements Bench {
             case VIEW_ALO -> "topology-view";
             case RUNTIME -> "runtime";
             case STREAMS_PASSTHROUGH -> "streams-passthrough";
+            case PEER_ALO -> "peer-alo";
+            case PEER_EOS -> "peer-eos";
         };
     }
 
@@ -123,19 +131,22 @@ final class TopologyBench implements Bench {
                     .to(product, org.apache.kafka.streams.kstream.Produced.with(
                             org.apache.kafka.common.serialization.Serdes.ByteArray(), org.apache.kafka.common.serialization.Serdes.ByteArray()));
             topology = builder.build();
+        } else if (peer()) {
+            topology = HandWrittenPeer.build(raw, product);
         } else {
             topology = DomainTopology.build(domain);
         }
-        KafkaStreams streams = new KafkaStreams(topology, props(domain, state));
+        KafkaStreams streams = new KafkaStreams(topology, peer() ? peerProps(domain, state) : props(domain, state));
         // Throughput from RUNNING on: start-up (group join, assignment, stores) is B5.0's and B5.2's business.
         java.util.concurrent.atomic.AtomicReference<Instant> running = new java.util.concurrent.atomic.AtomicReference<>();
+        // CPU from RUNNING on too, taken on the stream thread that reports the state, before it processes a record.
+        java.util.concurrent.atomic.AtomicReference<StreamThreadCpu> cpuAtRunning = new java.util.concurrent.atomic.AtomicReference<>();
         streams.setStateListener((to, from) -> {
-            if (to == KafkaStreams.State.RUNNING) {
-                running.compareAndSet(null, Instant.now());
+            if (to == KafkaStreams.State.RUNNING && running.compareAndSet(null, Instant.now())) {
+                cpuAtRunning.set(StreamThreadCpu.of(domain.applicationId()));
             }
         });
         try {
-            Instant started = Instant.now();
             streams.start();
             awaitCommitted(product);
             if (mode == Mode.VIEW_ALO) {
@@ -143,7 +154,14 @@ final class TopologyBench implements Bench {
                 awaitCommitted(viewChangelog);
             }
             Instant end = Instant.now();
-            return Sample.throughput(count, bytes, java.time.Duration.between(running.get() == null ? started : running.get(), end).toNanos());
+            StreamThreadCpu cpuAtEnd = StreamThreadCpu.of(domain.applicationId());
+            if (running.get() == null || cpuAtRunning.get() == null) {
+                throw new IllegalStateException(name() + " completed without its state listener seeing RUNNING");
+            }
+            Sample throughput = Sample.throughput(count, bytes, java.time.Duration.between(running.get(), end).toNanos());
+            Map<String, Double> metrics = new java.util.HashMap<>(throughput.metrics());
+            metrics.put(CPU_PER_RECORD, cpuAtEnd.nanosSince(cpuAtRunning.get()) / 1e3 / count);
+            return new Sample(metrics);
         } finally {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
@@ -157,6 +175,27 @@ final class TopologyBench implements Bench {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    private boolean peer() {
+        return mode == Mode.PEER_ALO || mode == Mode.PEER_EOS;
+    }
+
+    /**
+     * The hand-written peer's settings: Kafka's defaults, but for what any app must say (id, broker,
+     * state directory) and, under exactly-once, B2's commit interval, so that B2 ÷ B2.P compares
+     * transactions of the same length.
+     */
+    private Properties peerProps(Domain domain, Path state) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, domain.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, context.kafka().bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        if (mode == Mode.PEER_EOS) {
+            p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        }
+        return p;
     }
 
     private Properties props(Domain domain, Path state) {

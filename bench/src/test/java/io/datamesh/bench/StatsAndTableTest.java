@@ -64,4 +64,23 @@ class StatsAndTableTest {
         // plan() throws if a row names an unknown bench; building it is the check.
         assertThat(BenchMain.plan()).isNotNull();
     }
+
+    @Test
+    void aRowIsProfiledByTheBenchThatMeasuresIt() {
+        BenchRunner plan = BenchMain.plan();
+        assertThat(plan.benchOf("B1")).isEqualTo("topology-alo");
+        assertThat(plan.benchOf("B1.P")).isEqualTo("peer-alo");
+        assertThat(plan.benchOf("B1c")).isEqualTo("topology-alo");
+        assertThat(plan.benchOf("B2.P")).isEqualTo("peer-eos");
+        assertThat(plan.benchOf("B99")).isNull();
+    }
+
+    @Test
+    void theProfileTellsThePlatformsCodeFromKafkasAndTheLibraries() {
+        assertThat(Profile.code("io.datamesh.sdk.ingest.IngestProcessor")).isEqualTo("platform: sdk.ingest");
+        assertThat(Profile.code("org.apache.kafka.streams.processor.internals.StreamTask")).isEqualTo("Kafka Streams");
+        assertThat(Profile.code("org.apache.kafka.clients.producer.KafkaProducer")).isEqualTo("Kafka clients");
+        assertThat(Profile.code("org.apache.avro.io.BinaryEncoder")).isEqualTo("Avro");
+        assertThat(Profile.code("java.util.HashMap")).isEqualTo("JDK: java.util");
+    }
 }

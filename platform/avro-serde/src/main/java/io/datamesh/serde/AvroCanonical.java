@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
@@ -25,19 +26,39 @@ public final class AvroCanonical {
 
     private static final SpecificData MODEL = AvroModels.specific(AvroCanonical.class.getClassLoader());
     /** Writers by schema instance: payload classes of every domain in this JVM, a handful. */
-    private static final Map<Schema, SpecificDatumWriter<IndexedRecord>> WRITERS = new ConcurrentHashMap<>();
+    private static final Map<Schema, Encoding.Writer.Of<IndexedRecord>> WRITERS = new ConcurrentHashMap<>();
 
     private AvroCanonical() {
     }
 
     public static byte[] bytes(IndexedRecord payload) {
         Schema schema = payload.getSchema();
-        SpecificDatumWriter<IndexedRecord> writer = WRITERS.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, MODEL));
+        Encoding.Writer.Of<IndexedRecord> writer = WRITERS.computeIfAbsent(schema, AvroCanonical::writer);
         try {
             return Encoding.encode(out -> writer.write(payload, out));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + schema.getFullName(), e);
         }
+    }
+
+    /** The same bytes by Avro's datum writer, the obvious path: what {@link #bytes} must always agree with. */
+    static byte[] bytesByDatumWriter(IndexedRecord payload) {
+        SpecificDatumWriter<IndexedRecord> writer = new SpecificDatumWriter<>(payload.getSchema(), MODEL);
+        try {
+            return Encoding.encode(out -> writer.write(payload, out));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + payload.getSchema().getFullName(), e);
+        }
+    }
+
+    /** A writer compiled for the schema where it covers it ({@link CompiledRecordWriter}), else Avro's datum writer. */
+    private static Encoding.Writer.Of<IndexedRecord> writer(Schema schema) {
+        Optional<CompiledRecordWriter> compiled = CompiledRecordWriter.of(schema, MODEL);
+        if (compiled.isPresent()) {
+            return compiled.get()::write;
+        }
+        SpecificDatumWriter<IndexedRecord> datum = new SpecificDatumWriter<>(schema, MODEL);
+        return (payload, out) -> datum.write(payload, out);
     }
 
     public static byte[] sha256(IndexedRecord payload) {

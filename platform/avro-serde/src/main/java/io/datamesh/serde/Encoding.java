@@ -19,6 +19,12 @@ final class Encoding {
     @FunctionalInterface
     interface Writer {
         void write(Encoder out) throws IOException;
+
+        /** Writes a value of a type. */
+        @FunctionalInterface
+        interface Of<T> {
+            void write(T value, Encoder out) throws IOException;
+        }
     }
 
     private static final ThreadLocal<Encoding> PER_THREAD = ThreadLocal.withInitial(Encoding::new);

@@ -88,7 +88,9 @@ public record SourcePosition(Kind kind, String source, String segment, long offs
         if (!kind.ordered() || !sameStream(other)) {
             throw new IllegalArgumentException("positions " + this + " and " + other + " are not of one ordered stream");
         }
-        if (kind == Kind.CDC) {
+        // Without GTIDs and in one binlog file (nearly every record of a stream), the file's order is not asked:
+        // the coordinates decide, as below, without parsing the file name again for every record.
+        if (kind == Kind.CDC && !(id == null && other.id == null && segment.equals(other.segment))) {
             Gtid mine = Gtid.parse(id);
             Gtid theirs = Gtid.parse(other.id);
             BinlogFile file = BinlogFile.parse(segment);

@@ -38,6 +38,15 @@ class SourcePositionOrderTest {
     }
 
     @Test
+    void withoutGtidsPositionsOfOneFileAreOrderedByTheirCoordinates() {
+        assertThat(cdc("mariadb-bin.000001", 620, 0, null).isAfter(cdc("mariadb-bin.000001", 500, 3, null))).isTrue();
+        assertThat(cdc("mariadb-bin.000001", 500, 1, null).isAfter(cdc("mariadb-bin.000001", 500, 0, null))).isTrue();
+        assertThat(cdc("mariadb-bin.000001", 500, 0, null).isAfter(cdc("mariadb-bin.000001", 500, 0, null))).isFalse();
+        assertThat(cdc("mariadb-bin.000001", 500, 0, null).isAfter(cdc("mariadb-bin.000001", 620, 0, null))).isFalse();
+        assertThat(cdc("not-a-binlog-name", 7, 0, null).isAfter(cdc("not-a-binlog-name", 6, 0, null))).isTrue();
+    }
+
+    @Test
     void mysqlGtidsAreReadToo() {
         assertThat(SourcePosition.Gtid.parse("3E11FA47-71CA-11E1-9E33-C80AA9429562:23"))
                 .isEqualTo(new SourcePosition.Gtid("3E11FA47-71CA-11E1-9E33-C80AA9429562", 23));

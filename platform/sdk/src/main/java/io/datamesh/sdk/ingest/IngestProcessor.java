@@ -19,6 +19,7 @@ import io.datamesh.sdk.record.ProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.sources.SourcePosition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -119,20 +120,21 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
         }
         Instant recordedAt;
         SourcePosition position;
+        byte[] encodedPosition;
         boolean replay;
         try {
             recordedAt = SourceHeaders.recordedAt(record.headers(), Instant.ofEpochMilli(record.timestamp()));
-            position = SourceHeaders.position(record.headers(), null);
-            if (position == null) {
-                position = SourcePosition.kafka(meta.topic(), meta.partition(), meta.offset());
-            }
+            Header source = record.headers().lastHeader(SourceHeaders.SOURCE);
+            encodedPosition = source == null ? null : source.value();
+            position = source == null ? SourcePosition.kafka(meta.topic(), meta.partition(), meta.offset())
+                    : SourceHeaders.decode(encodedPosition == null ? new byte[0] : encodedPosition);
             replay = SourceHeaders.replayOf(record.headers()) != null;
         } catch (IllegalArgumentException e) {
             throw new PoisonRecordException(Stage.DESERIALIZE, ReasonClass.BAD_SOURCE_HEADERS, e.getMessage(), e);
         }
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         // An unordered id's window starts at its recordedAt, but never later than now: a wrong clock cannot pin it.
-        ReplayGuard.Admission admission = guard.admit(position, replay, recordedAt.isAfter(now) ? now : recordedAt);
+        ReplayGuard.Admission admission = guard.admit(position, encodedPosition, replay, recordedAt.isAfter(now) ? now : recordedAt);
         if (!admission.admitted()) {
             replaysDropped.increment();
             return;
@@ -152,9 +154,10 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
             } catch (Exception e) {
                 throw Faults.teamCodeFailed(ReasonClass.MAPPING_FAILED, "mapping", e);
             }
-            out = new ArrayList<>(emitter.emitted().size());
-            keys = new ArrayList<>(emitter.emitted().size());
-            for (CheckedEmitter.Emitted<P> e : emitter.emitted()) {
+            List<CheckedEmitter.Emitted<P>> emitted = emitter.emitted();
+            out = new ArrayList<>(emitted.size());
+            keys = new ArrayList<>(emitted.size());
+            for (CheckedEmitter.Emitted<P> e : emitted) {
                 ProductRecord<P> product = new ProductRecord<>(e.key(), e.validFrom(), recordedAt, e.operation(), position,
                         ContentHash.of(format, e.payload()), e.payload());
                 out.add(writer.write(product));

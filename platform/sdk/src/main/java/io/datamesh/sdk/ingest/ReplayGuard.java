@@ -99,6 +99,15 @@ public final class ReplayGuard {
      * @param seenAt the recordedAt an unordered id is remembered under (its window starts there)
      */
     public Admission admit(SourcePosition position, boolean replay, Instant seenAt) {
+        return admit(position, null, replay, seenAt);
+    }
+
+    /**
+     * The same, for a position read from a source header: {@code encoded} is that header's value,
+     * which {@link SourceHeaders#decode} reads as {@code position}, and is kept as the stream's mark
+     * as it is instead of encoding the position again (null: encode it).
+     */
+    public Admission admit(SourcePosition position, byte[] encoded, boolean replay, Instant seenAt) {
         if (position.kind().ordered()) {
             String markKey = markKey(position);
             SourcePosition mark = marks.get(markKey);
@@ -110,7 +119,7 @@ public final class ReplayGuard {
                 }
             }
             if (mark == null || position.isAfter(mark)) {
-                store.put(markKey, SourceHeaders.encode(position).getBytes(StandardCharsets.UTF_8));
+                store.put(markKey, encoded != null ? encoded : SourceHeaders.encode(position).getBytes(StandardCharsets.UTF_8));
                 marks.put(markKey, position);
                 return mark == null ? Admission.NEW_STREAM : Admission.ADMITTED;
             }

@@ -58,9 +58,12 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
      * The last payload this thread encoded for its content hash, with its bytes: the sink writes the
      * same bytes into the envelope right after, on the same stream thread, so they are encoded once.
      */
-    private final ThreadLocal<Encoded> lastEncoded = new ThreadLocal<>();
+    private final ThreadLocal<Encoded> lastEncoded = ThreadLocal.withInitial(Encoded::new);
 
-    private record Encoded(Object payload, byte[] bytes) {
+    /** A thread's last payload encoded and its bytes: set for every record, so kept in place rather than allocated. */
+    private static final class Encoded {
+        private Object payload;
+        private byte[] bytes;
     }
 
     /**
@@ -188,13 +191,15 @@ public final class AvroProductFormat<W extends SpecificRecordBase, P extends Spe
 
     private byte[] encoded(P payload) {
         Encoded last = lastEncoded.get();
-        return last != null && last.payload() == payload ? last.bytes() : AvroCanonical.bytes(payload);
+        return last.payload == payload ? last.bytes : AvroCanonical.bytes(payload);
     }
 
     @Override
     public byte[] canonicalBytes(P payload) {
         byte[] bytes = AvroCanonical.bytes(payload);
-        lastEncoded.set(new Encoded(payload, bytes));
+        Encoded last = lastEncoded.get();
+        last.payload = payload;
+        last.bytes = bytes;
         return bytes;
     }
 

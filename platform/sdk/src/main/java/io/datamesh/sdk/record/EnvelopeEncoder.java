@@ -31,11 +31,11 @@ final class EnvelopeEncoder<P> {
         void write(ProductRecord<P> r, byte[] payload, Encoder out) throws IOException;
     }
 
-    private final List<FieldWriter<P>> fields;
+    private final FieldWriter<P>[] fields;
 
     private final Schema payloadSchema;
 
-    private EnvelopeEncoder(List<FieldWriter<P>> fields, Schema payloadSchema) {
+    private EnvelopeEncoder(FieldWriter<P>[] fields, Schema payloadSchema) {
         this.fields = fields;
         this.payloadSchema = payloadSchema;
     }
@@ -64,7 +64,7 @@ final class EnvelopeEncoder<P> {
         Schema.Field payloadField = envelope.getField("payload");
         Schema payload = payloadField == null ? null : payloadField.schema().getTypes().stream()
                 .filter(t -> t.getType() == Schema.Type.RECORD).findFirst().orElseThrow();
-        return Optional.of(new EnvelopeEncoder<>(List.copyOf(writers), payload));
+        return Optional.of(new EnvelopeEncoder<>(array(writers), payload));
     }
 
     /** The payload's schema in the envelope: the canonical bytes copied in must be an encoding under this schema. */
@@ -129,11 +129,17 @@ final class EnvelopeEncoder<P> {
             }
             writers.add(w);
         }
+        FieldWriter<P>[] fields = array(writers);
         return (r, payload, out) -> {
-            for (FieldWriter<P> w : writers) {
+            for (FieldWriter<P> w : fields) {
                 w.write(r, payload, out);
             }
         };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <P> FieldWriter<P>[] array(List<FieldWriter<P>> writers) {
+        return writers.toArray(FieldWriter[]::new);
     }
 
     private static <P> FieldWriter<P> payload(Schema s) {
