@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 
 import io.datamesh.bench.Row.Goal;
 import io.datamesh.kafka.embedded.EmbeddedKafka;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * {@code make bench}: every bench on one embedded broker, a table of medians and ratios printed and
@@ -140,22 +141,6 @@ public final class BenchMain {
                 .row(new Row("B8.4", "asOf over HTTP ÷ the HTTP floor (what the query adds)", "query-http-local", "p50 µs", "B8.3", null));
     }
 
-    /**
-     * The version of the kafka-clients jar on the class path, from the file it carries for that
-     * ({@code AppInfoParser}, which reads it, is internal and moved in Kafka 4.4).
-     */
-    private static String kafkaVersion() {
-        try (java.io.InputStream in = org.apache.kafka.clients.producer.KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
-            java.util.Properties p = new java.util.Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read Kafka's version from kafka-clients", e);
-        }
-    }
-
     private static String header(Instant began, int reps, boolean quick) {
         return "# make bench results\n\n"
                 + "- date: " + DateTimeFormatter.ISO_INSTANT.format(began.atOffset(ZoneOffset.UTC).toInstant()) + "\n"
@@ -163,7 +148,7 @@ public final class BenchMain {
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB\n"
                 + "- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "\n"
                 + "- OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch") + "\n"
-                + "- Kafka: " + kafkaVersion() + " (embedded KRaft broker, one node, same JVM)\n"
+                + "- Kafka: " + AppInfoParser.getVersion() + " (embedded KRaft broker, one node, same JVM)\n"
                 + "- repetitions: " + reps + " interleaved after one warm-up each" + (quick ? " (quick run: a tenth of the work)" : "") + "\n";
     }
 
