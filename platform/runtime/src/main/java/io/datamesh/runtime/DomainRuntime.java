@@ -16,11 +16,9 @@ import java.util.concurrent.TimeoutException;
 import io.datamesh.bitemporal.BitemporalView;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
-import io.datamesh.sdk.DomainTopology;
+import io.datamesh.sdk.DomainStreams;
 import io.datamesh.sdk.ProductMetrics;
-import io.datamesh.sdk.StreamsDefaults;
 import io.datamesh.sdk.dlq.DeadLetterCounts;
-import io.datamesh.sdk.dlq.DeadLetterHandler;
 import io.datamesh.runtime.directory.Announcement;
 import io.datamesh.runtime.directory.DomainAnnouncer;
 import io.datamesh.runtime.query.Forwarder;
@@ -32,8 +30,6 @@ import io.datamesh.topics.TopicSettings;
 import io.datamesh.topics.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.CloseOptions;
@@ -58,8 +54,10 @@ public final class DomainRuntime implements AutoCloseable {
 
     private final Domain domain;
     private final RuntimeSettings settings;
-    private final DeadLetterCounts deadLetters = new DeadLetterCounts();
-    private final ProductMetrics products = new ProductMetrics();
+    /** The topology and the platform's wiring of it, as the SDK's test driver runs them too. */
+    private final DomainStreams domainStreams;
+    private final DeadLetterCounts deadLetters;
+    private final ProductMetrics products;
     private volatile KafkaStreams streams;
     private io.micronaut.context.ApplicationContext http;
     private io.micronaut.runtime.server.EmbeddedServer httpServer;
@@ -72,6 +70,9 @@ public final class DomainRuntime implements AutoCloseable {
     private DomainRuntime(Domain domain, RuntimeSettings settings) {
         this.domain = domain;
         this.settings = settings;
+        this.domainStreams = DomainStreams.of(domain, settings.maxRecordBytes());
+        this.deadLetters = domainStreams.deadLetters();
+        this.products = domainStreams.metrics();
     }
 
     /** A runtime for a declared domain (e.g. from a {@link DomainJar}); nothing happens until {@link #start()}. */
@@ -112,7 +113,7 @@ public final class DomainRuntime implements AutoCloseable {
             applicationServer = Optional.of(applicationServer.orElse(settings.advertisedHost() + ":" + port));
             this.self = HostInfo.buildFromEndpoint(applicationServer.get());
         }
-        KafkaStreams s = new KafkaStreams(DomainTopology.build(domain, settings.maxRecordBytes()), streamsProperties(applicationServer));
+        KafkaStreams s = new KafkaStreams(domainStreams.topology(), streamsProperties(applicationServer));
         s.setUncaughtExceptionHandler(e -> {
             log.error("Stream thread of domain {} failed; replacing it", domain.name(), e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -310,28 +311,20 @@ public final class DomainRuntime implements AutoCloseable {
         }
     }
 
-    private Properties streamsProperties(Optional<String> applicationServer) {
-        Map<String, Object> p = new LinkedHashMap<>(StreamsDefaults.settings());
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, domain.applicationId());
+    /**
+     * The domain's settings ({@link DomainStreams#settings()}, shared with the test driver) and this
+     * deployment's own: brokers, commit interval, state folder, threads, replicas, the instance's
+     * address; then the {@code --set} overrides.
+     */
+    Properties streamsProperties(Optional<String> applicationServer) {
+        Map<String, Object> p = new LinkedHashMap<>(domainStreams.settings());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
         p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.topics().replicationFactor());
         p.put(StreamsConfig.topicPrefix("min.insync.replicas"), settings.topics().minInsyncReplicas());
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, domain.deadLetters().value());
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        p.put("processing.exception.handler.global.enabled", true);
-        p.put(DeadLetterCounts.CONFIG_KEY, deadLetters);
-        p.put(ProductMetrics.CONFIG_KEY, products);
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // Product values over maxRecordBytes are refused at serialization (a dead letter); the producer's
-        // own limit leaves room for key, headers and batch overhead so it never trips on them.
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), settings.maxRecordBytes() + 64 * 1024);
         applicationServer.ifPresent(s -> p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s));
         p.putAll(settings.streamsOverrides());
         Properties props = new Properties();

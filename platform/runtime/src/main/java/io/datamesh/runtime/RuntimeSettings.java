@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.datamesh.sdk.DomainStreams;
 import io.datamesh.topics.TopicSettings;
 
 /**
@@ -59,7 +60,7 @@ public record RuntimeSettings(String bootstrapServers, Path stateDir, TopicSetti
         private Duration commitInterval = Duration.ofMillis(100);
         private int threads = 1;
         private int standbyReplicas;
-        private int maxRecordBytes = 1024 * 1024;
+        private int maxRecordBytes = DomainStreams.DEFAULT_MAX_RECORD_BYTES;
         private Duration startTimeout = Duration.ofSeconds(60);
         private String applicationServer;
         private Map<String, Object> overrides = Map.of();

@@ -13,6 +13,8 @@ import io.datamesh.sdk.DomainDefinition;
 import io.datamesh.sdk.StringProductFormat;
 import io.datamesh.sdk.dlq.ReasonClass;
 import io.datamesh.sdk.dlq.Stage;
+import io.datamesh.sdk.testing.DomainTestDriver;
+import io.datamesh.serde.InMemorySchemaRegistryClient;
 import io.datamesh.sources.SourceHeaders;
 import io.datamesh.sources.SourcePosition;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,7 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A product record over the size limit is a dead letter at the produce stage; the records after it are published. */
+/**
+ * A product record over the size limit is a dead letter at the produce stage; the records after it
+ * are published. The SDK's test driver, given the same limit, counts the same dead letters and
+ * publications as the runtime: a team's test sees what the runtime does.
+ */
 class OversizedRecordTest {
 
     @RegisterExtension
@@ -45,16 +51,19 @@ class OversizedRecordTest {
         }
     }
 
+    static final String[] VALUES = {"short", "x".repeat(20_000), "also short"};
+
     @Test
     void aRecordOverTheLimitGoesToTheDlqAndProcessingGoesOn() throws Exception {
+        Instant recordedAt = Instant.now();
         try (DomainRuntime runtime = DomainRuntime.of(new NotesDomain(),
                 RuntimeSettings.builder(KAFKA.bootstrapServers(), state).maxRecordBytes(4096).build()).start()) {
             try (KafkaProducer<String, String> p = new KafkaProducer<>(KAFKA.producerConfig(),
                     new StringSerializer(), new StringSerializer())) {
                 int i = 0;
-                for (String value : new String[] {"short", "x".repeat(20_000), "also short"}) {
+                for (String value : VALUES) {
                     ProducerRecord<String, String> r = new ProducerRecord<>("notes.raw.notes", 0, "n" + i, value);
-                    SourceHeaders.write(r.headers(), Instant.now(), SourcePosition.cdc("db", "bin.000001", i++, 0, null));
+                    SourceHeaders.write(r.headers(), recordedAt, SourcePosition.cdc("db", "bin.000001", i++, 0, null));
                     p.send(r).get(30, TimeUnit.SECONDS);
                 }
             }
@@ -69,6 +78,16 @@ class OversizedRecordTest {
                 assertThat(k.reasonClass()).isEqualTo(ReasonClass.TOO_LARGE);
             });
             assertThat(runtime.state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+
+            try (DomainTestDriver driver = DomainTestDriver.of(new NotesDomain(), new InMemorySchemaRegistryClient(), 4096)) {
+                for (int i = 0; i < VALUES.length; i++) {
+                    driver.pipeRaw("notes.raw.notes", "n" + i, VALUES[i], recordedAt, SourcePosition.cdc("db", "bin.000001", i, 0, null));
+                }
+                assertThat(driver.deadLetterCounts().snapshot()).isEqualTo(runtime.deadLetters().snapshot());
+                assertThat(driver.metrics().publishedCount("notes.product.notes.v1"))
+                        .isEqualTo(runtime.products().publishedCount("notes.product.notes.v1"));
+                assertThat(driver.metrics().consumedCount("notes.raw.notes")).isEqualTo(runtime.products().consumedCount("notes.raw.notes"));
+            }
         }
     }
 

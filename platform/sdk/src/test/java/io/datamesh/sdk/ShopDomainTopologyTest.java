@@ -13,7 +13,6 @@ import io.datamesh.bitemporal.BitemporalView;
 import io.datamesh.bitemporal.HistoryOrder;
 import io.datamesh.bitemporal.Operation;
 import io.datamesh.bitemporal.aggregate.BitemporalAggregates;
-import io.datamesh.sdk.dlq.DeadLetterHandler;
 import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.sdk.ingest.VerifyProcessor;
 import io.datamesh.sdk.record.ContentHash;
@@ -53,14 +52,11 @@ class ShopDomainTopologyTest {
     @BeforeEach
     void setUp() throws Exception {
         stateDir = Files.createTempDirectory("shop-test-");
+        DomainStreams streams = DomainStreams.of(domain); // the topology and wiring the runtime runs
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, domain.applicationId());
+        props.putAll(streams.settings());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, domain.deadLetters().value());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        driver = new TopologyTestDriver(DomainTopology.build(domain), props);
+        driver = new TopologyTestDriver(streams.topology(), props);
         raw = driver.createInputTopic("shop.raw.orders", Serdes.String().serializer(), Serdes.String().serializer());
         var format = StringProductFormat.INSTANCE.serde("t");
         orders = driver.createOutputTopic("shop.product.orders.v1", Serdes.String().deserializer(), format.deserializer());
@@ -218,7 +214,7 @@ class ShopDomainTopologyTest {
 
     @Test
     void everyProcessorStoreAndTopicHasAStableDeclaredName() {
-        Topology topology = DomainTopology.build(domain);
+        Topology topology = DomainStreams.of(domain).topology();
         String description = topology.describe().toString();
 
         assertThat(description).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");

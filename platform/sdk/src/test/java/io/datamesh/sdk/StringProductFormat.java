@@ -45,8 +45,10 @@ public final class StringProductFormat implements ProductFormat<String> {
             out.writeUTF(io.datamesh.sources.SourceHeaders.encode(r.source()));
             out.write(r.contentHash());
             out.writeBoolean(r.payload() != null);
-            if (r.payload() != null) {
-                out.writeUTF(r.payload());
+            if (r.payload() != null) { // length and UTF-8 bytes: writeUTF stops at 64 KiB, size-limit tests go past 1 MiB
+                byte[] payload = r.payload().getBytes(StandardCharsets.UTF_8);
+                out.writeInt(payload.length);
+                out.write(payload);
             }
             out.flush();
             return bytes.toByteArray();
@@ -63,7 +65,7 @@ public final class StringProductFormat implements ProductFormat<String> {
             Operation op = Operation.ofCode(in.readByte());
             SourcePosition source = io.datamesh.sources.SourceHeaders.decode(in.readUTF());
             byte[] hash = in.readNBytes(32);
-            String payload = in.readBoolean() ? in.readUTF() : null;
+            String payload = in.readBoolean() ? new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8) : null;
             return new ProductRecord<>(key, valid, recorded, op, source, hash, payload);
         } catch (IOException e) {
             throw new SerializationException("not a test product record", e);

@@ -145,7 +145,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      * reaches a partition before the broker has applied its creation is refused as
      * NOT_LEADER_OR_FOLLOWER, the next batch is accepted, and every retry of the first then fails
      * with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout: its records are lost
-     * (KAFKA-15591, fixed on the broker after 4.3). Add serializers or more settings to a copy.
+     * (KAFKA-15591). The broker's fix (a first sequence other than 0 refused on a partition never
+     * written) ships in Kafka 4.5; the 4.4.0 broker checks sequences as 4.3 did, so this stays until
+     * the platform runs 4.5. Add serializers or more settings to a copy.
      */
     public Map<String, Object> producerConfig() {
         return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),

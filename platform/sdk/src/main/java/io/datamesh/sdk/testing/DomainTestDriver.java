@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -14,8 +17,9 @@ import io.datamesh.bitemporal.BitemporalView;
 import io.datamesh.bitemporal.aggregate.BitemporalAggregates;
 import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.DomainDefinition;
-import io.datamesh.sdk.DomainTopology;
-import io.datamesh.sdk.dlq.DeadLetterHandler;
+import io.datamesh.sdk.DomainStreams;
+import io.datamesh.sdk.ProductMetrics;
+import io.datamesh.sdk.dlq.DeadLetterCounts;
 import io.datamesh.sdk.dlq.DeadLetters;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.serde.InMemorySchemaRegistryClient;
@@ -31,31 +35,35 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * A domain's topology under {@code TopologyTestDriver}, exactly as the runtime builds it (with an
- * in-memory schema registry and the dead-letter handlers): pipe raw records with their source
- * time and position, read product records and dead letters, ask the views. One per test; close it.
+ * A domain's topology under {@code TopologyTestDriver}, built and wired where the runtime builds and
+ * wires it ({@link DomainStreams}: {@link io.datamesh.sdk.StreamsDefaults}, {@code exactly_once_v2},
+ * the dead-letter handlers and their counts, the product metrics, the record size limit), with an
+ * in-memory schema registry: pipe raw records with their source time and position, read product
+ * records and dead letters, ask the views and the counters. One per test; close it.
  */
 public final class DomainTestDriver implements AutoCloseable {
 
     private final Domain domain;
+    private final DomainStreams streams;
+    private final Map<String, Object> settings;
     private final TopologyTestDriver driver;
     private final Path stateDir;
 
-    private DomainTestDriver(Domain domain) {
-        this.domain = domain;
+    private DomainTestDriver(DomainStreams streams) {
+        this.streams = streams;
+        this.domain = streams.domain();
         try {
             this.stateDir = Files.createTempDirectory("domain-test-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // The domain's own settings, as every deployment has them; the state folder is this driver's.
+        Map<String, Object> s = new LinkedHashMap<>(streams.settings());
+        s.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        this.settings = Collections.unmodifiableMap(s);
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, domain.applicationId());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, domain.deadLetters().value());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        this.driver = new TopologyTestDriver(DomainTopology.build(domain), props);
+        props.putAll(settings);
+        this.driver = new TopologyTestDriver(streams.topology(), props);
     }
 
     /**
@@ -69,17 +77,40 @@ public final class DomainTestDriver implements AutoCloseable {
 
     /** A driver sharing {@code registry} with other drivers (one domain reading another's products). */
     public static DomainTestDriver of(DomainDefinition definition, InMemorySchemaRegistryClient registry) {
+        return of(definition, registry, DomainStreams.DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /**
+     * A driver whose product records may be at most {@code maxRecordBytes} (serialized value), as a
+     * runtime started with that limit ({@code mesh run}'s default is {@link DomainStreams#DEFAULT_MAX_RECORD_BYTES}).
+     */
+    public static DomainTestDriver of(DomainDefinition definition, InMemorySchemaRegistryClient registry, int maxRecordBytes) {
         Domain domain = Domain.of(definition, registry, false);
         for (Domain.Product<?> p : domain.products()) {
             if (p.format() instanceof io.datamesh.sdk.record.AvroProductFormat<?, ?> avro) {
                 registry.register(p.topic().value() + "-value", avro.schema());
             }
         }
-        return new DomainTestDriver(domain);
+        return new DomainTestDriver(DomainStreams.of(domain, maxRecordBytes));
     }
 
     public Domain domain() {
         return domain;
+    }
+
+    /** The Kafka Streams settings this driver runs the topology with: the domain's, and this driver's state folder. */
+    public Map<String, Object> streamsSettings() {
+        return settings;
+    }
+
+    /** Records read and published so far, as the runtime exports them as metrics. */
+    public ProductMetrics metrics() {
+        return streams.metrics();
+    }
+
+    /** Dead letters so far by stage and reason class, as the runtime exports them as metrics. */
+    public DeadLetterCounts deadLetterCounts() {
+        return streams.deadLetters();
     }
 
     /**
