@@ -107,6 +107,8 @@ final class Audit {
                     rows.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r);
                 }
             }
+            // Read once a pass, before the raw topics: every receipt then names a raw record the audit reads.
+            Map<String, List<Receipt>> receipts = receipts(report);
             for (JsonNode p : products) {
                 List<String> views = new ArrayList<>();
                 catalog.path("views").forEach(v -> {
@@ -115,7 +117,7 @@ final class Audit {
                     }
                 });
                 audit(report, catalog.path("applicationId").asText(), p.path("topic").asText(), p.path("raw").isTextual() ? p.path("raw").asText() : null,
-                        views, rows);
+                        views, rows, receipts);
             }
             if (rows.isEmpty() && (settings.capture() == null || settings.mappings() == null)
                     && report.tables.stream().noneMatch(t -> t.stage().startsWith(ReceiptComparison.STAGE))) {
@@ -139,7 +141,8 @@ final class Audit {
     }
 
     private void audit(AuditReport report, String applicationId, String topic, String raw, List<String> views,
-                       Map<String, List<ProducerRecord<byte[], byte[]>>> rows) throws IOException, InterruptedException {
+                       Map<String, List<ProducerRecord<byte[], byte[]>>> rows, Map<String, List<Receipt>> receipts)
+            throws IOException, InterruptedException {
         String dlq = TopicNames.deadLetters(settings.domain()).value();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
@@ -215,9 +218,9 @@ final class Audit {
                 });
                 RawAccounting.account(report, topic, raw, raws, byPartition(rawStart), published, unreadable, letters);
                 source(report, topic, raw, rows, published);
-                List<Receipt> receipts = receipts(report, consumer, topic, raw);
-                if (!receipts.isEmpty()) {
-                    ReceiptComparison.compare(report, topic, raw, receipts, raws, byPartition(rawStart), byPartition(rawEnd), published, letters);
+                if (receipts.containsKey(raw)) {
+                    ReceiptComparison.compare(report, topic, raw, receipts.get(raw), raws, byPartition(rawStart), byPartition(rawEnd), published,
+                            letters);
                 }
             } else {
                 report.notes.add(topic + " is published by an aggregate or a derivation, not mapped from a raw topic: stage raw⇄product does not apply");
@@ -239,26 +242,25 @@ final class Audit {
     }
 
     /**
-     * The receipts of the domain's bus bridge and clickstream collector for {@code raw}, read after the raw
-     * topic (a receipt follows its raw record: those naming records the audit did not read are not processed yet).
+     * The receipts of the domain's bus bridge and clickstream collector, by the raw topic they name. A record of
+     * the receipts topic that is not a receipt is a mismatch of its own.
      */
-    private List<Receipt> receipts(AuditReport report, KafkaConsumer<byte[], byte[]> consumer, String product, String raw) {
+    private Map<String, List<Receipt>> receipts(AuditReport report) {
         String topic = TopicNames.receipts(settings.domain()).value();
-        List<TopicPartition> partitions = partitions(consumer, topic, false);
-        List<Receipt> out = new ArrayList<>();
-        read(consumer, topic, null, consumer.endOffsets(partitions), r -> {
-            Receipt receipt;
-            try {
-                receipt = Receipt.read(r);
-            } catch (IllegalArgumentException e) {
-                report.mismatches.add(new AuditReport.Mismatch(product, ReceiptComparison.STAGE, AuditReport.UNREADABLE, "?",
-                        topic + "-" + r.partition() + "@" + r.offset() + " is not a receipt: " + e.getMessage()));
-                return;
-            }
-            if (receipt.rawTopic().equals(raw)) {
-                out.add(receipt);
-            }
-        });
+        Map<String, List<Receipt>> out = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = partitions(consumer, topic, false);
+            read(consumer, topic, null, consumer.endOffsets(partitions), r -> {
+                try {
+                    Receipt receipt = Receipt.read(r);
+                    out.computeIfAbsent(receipt.rawTopic(), k -> new ArrayList<>()).add(receipt);
+                } catch (IllegalArgumentException e) {
+                    report.mismatches.add(new AuditReport.Mismatch(topic, ReceiptComparison.STAGE, AuditReport.UNREADABLE, "?",
+                            topic + "-" + r.partition() + "@" + r.offset() + " is not a receipt: " + e.getMessage()));
+                }
+            });
+        }
         return out;
     }
 
