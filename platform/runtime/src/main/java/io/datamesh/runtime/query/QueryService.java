@@ -239,7 +239,9 @@ public final class QueryService {
         requireKey(key);
         Instant validAt = time.validAt(validAtRaw);
         Instant knownAt = time.knownAt(knownAtRaw);
-        String path = viewPath(view) + "/keys/" + encode(key) + "?validAt=" + encode(validAt.toString()) + "&knownAt=" + encode(knownAt.toString());
+        // Built only when the key is owned elsewhere: URL-encoding allocates more than the read it would forward.
+        Supplier<String> path = () -> viewPath(view) + "/keys/" + encode(key) + "?validAt=" + encode(validAt.toString())
+                + "&knownAt=" + encode(knownAt.toString());
         return routeKey(view.name(), key, path, scope, loop, store -> {
             Optional<? extends Version<? extends ProductRecord<?>>> version = bitemporal(view, store).asOfVersion(key, validAt, knownAt);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -274,7 +276,7 @@ public final class QueryService {
         Domain.View<?> view = view(viewName);
         requireKey(key);
         HistoryOrder order = order(orderRaw);
-        String path = viewPath(view) + "/keys/" + encode(key) + "/history?order=" + order.name().toLowerCase();
+        Supplier<String> path = () -> viewPath(view) + "/keys/" + encode(key) + "/history?order=" + order.name().toLowerCase();
         return routeKey(view.name(), key, path, scope, loop, store -> {
             List<Map<String, Object>> versions = new ArrayList<>();
             for (Version<? extends ProductRecord<?>> v : bitemporal(view, store).history(key, order)) {
@@ -463,7 +465,7 @@ public final class QueryService {
      * never blocks: the answer completes on {@code loop} (or the forwarder's), so an instance's event loop goes on
      * serving while the owner thinks.
      */
-    private CompletableFuture<Answer> routeKey(String store, String key, String path, Scope scope, EventLoop loop,
+    private CompletableFuture<Answer> routeKey(String store, String key, Supplier<String> pathOf, Scope scope, EventLoop loop,
                                                Function<ReadOnlyKeyValueStore<Bytes, byte[]>, Answer> read) {
         KafkaStreams s = running(scope);
         KeyQueryMetadata m = s.queryMetadataForKey(store, key, KEYS);
@@ -477,6 +479,7 @@ public final class QueryService {
         if (self.equals(m.activeHost())) {
             return CompletableFuture.completedFuture(local(s, store, partition, false, read));
         }
+        String path = pathOf.get();
         return forwarder.getAsync(loop, url(m.activeHost()), path, Map.of(SCOPE, "local", PARTITIONS, String.valueOf(partition)))
                 .handle((forwarded, e) -> {
                     if (e == null && forwarded.status() < 500) {
