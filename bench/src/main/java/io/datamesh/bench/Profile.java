@@ -24,9 +24,11 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * {@code bench/run --profile <row>}: Java Flight Recorder over the measured repetitions of the
- * row's bench (not its warm-up), then where the stream threads spent their samples, as Markdown.
- * Only stream threads count ({@code <client id>-StreamThread-<n>}), as in the CPU-per-record rows: the
- * broker runs in the same JVM, and the producer's network thread is not what a topology costs.
+ * row's bench (not its warm-up), then where the measured threads spent their samples, as Markdown.
+ * For a topology's rows only stream threads count ({@code <client id>-StreamThread-<n>}), as in the
+ * CPU-per-record rows: the broker runs in the same JVM, and the producer's network thread is not what a
+ * topology costs. For the query benches ({@code query-*}) the HTTP servers' threads count, those of
+ * {@link ServerCpu}: not the bench's clients.
  *
  * <p>Execution samples every {@value #PERIOD_MS} ms give where the CPU goes (a thread waiting in a
  * poll is not sampled); allocation samples give what the thread allocates, which the collector pays
@@ -47,7 +49,10 @@ final class Profile implements BenchRunner.Measuring {
         this.row = row;
         this.bench = bench;
         this.jfr = jfr;
+        this.servers = bench.startsWith("query-");
     }
+
+    private final boolean servers;
 
     @Override
     public void begin() {
@@ -80,7 +85,7 @@ final class Profile implements BenchRunner.Measuring {
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
             String type = e.getEventType().getName();
             if (type.equals("jdk.ExecutionSample")) {
-                if (!streamThread(e.getThread("sampledThread")) || e.getStackTrace() == null) {
+                if (!measured(e.getThread("sampledThread")) || e.getStackTrace() == null) {
                     continue;
                 }
                 List<RecordedFrame> frames = javaFrames(e.getStackTrace());
@@ -102,7 +107,7 @@ final class Profile implements BenchRunner.Measuring {
                     callees.merge(callee, 1L, Long::sum);
                 }
             } else if (type.equals("jdk.ObjectAllocationSample")) {
-                if (!streamThread(e.getThread()) || e.getStackTrace() == null) {
+                if (!measured(e.getThread()) || e.getStackTrace() == null) {
                     continue;
                 }
                 List<RecordedFrame> frames = javaFrames(e.getStackTrace());
@@ -121,8 +126,8 @@ final class Profile implements BenchRunner.Measuring {
         md.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
                 .append(", cores: ").append(Runtime.getRuntime().availableProcessors()).append("\n");
         md.append("- recorder: JFR, execution samples every ").append(PERIOD_MS).append(" ms and allocation samples, during the ")
-                .append(reps).append(" measured repetitions (not the warm-up), stream threads only\n");
-        md.append("- execution samples on stream threads: ").append(samples)
+                .append(reps).append(" measured repetitions (not the warm-up), ").append(threads()).append(" only\n");
+        md.append("- execution samples on ").append(threads()).append(": ").append(samples)
                 .append(String.format(Locale.ROOT, "; allocation sampled: %.1f MB", allocated / 1e6)).append("\n\n");
         md.append("Self time is the method a sample landed in; on the stack counts a sample for every method that was\n"
                 + "anywhere on its stack (so a caller's share includes its callees'). The raw recording is in\n"
@@ -135,6 +140,17 @@ final class Profile implements BenchRunner.Measuring {
         table(md, "Allocation by site (top " + TOP + ", first frame outside java.*/jdk.*)", "site", allocations, allocated, TOP, "bytes");
         table(md, "Allocation by type (top 15)", "type", allocatedTypes, allocated, 15, "bytes");
         return md.toString();
+    }
+
+    private String threads() {
+        return servers ? "the HTTP servers' threads" : "stream threads";
+    }
+
+    private boolean measured(RecordedThread t) {
+        if (servers) {
+            return t != null && t.getJavaName() != null && ServerCpu.PREFIXES.stream().anyMatch(t.getJavaName()::startsWith);
+        }
+        return streamThread(t);
     }
 
     /** A stream thread, not the network threads of its clients ({@code kafka-producer-network-thread | <client>-StreamThread-1-producer}). */

@@ -39,12 +39,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * domain (A and B) run in this JVM with 2,000 orders in their view. Modes: in-process {@code asOf}
  * on A's store (the baseline), HTTP to A for keys A owns (local), and HTTP to A for keys B owns
  * (A forwards to B); {@code GET /health} on A (our server's floor); and the machine's HTTP floor, a
- * bare Netty server with a fixed body asked the same way ({@link NettyFloorServer}). The benches,
- * and {@link QueryLoadBench}, share one deployment.
+ * bare Netty server with a fixed body asked the same way ({@link NettyFloorServer}). Each HTTP mode
+ * runs with the JDK's client and again with wrk's way of asking ({@link Client}). The benches, and
+ * {@link QueryLoadBench}, share one deployment.
  */
 final class QueryBench implements Bench {
 
     enum Mode { IN_PROCESS, HTTP_LOCAL, HTTP_FORWARDED, HTTP_FLOOR, HTTP_NETTY_FLOOR }
+
+    /**
+     * Who asks over HTTP: the JDK's {@code HttpClient}, as a Java user would (its own selector thread and
+     * executor), or {@link BlockingHttpClient}, wrk's way (the measuring thread reads the socket), which
+     * adds next to nothing and so shows what the server itself costs, p99 included.
+     */
+    enum Client { JDK, BLOCKING }
 
     private static final int ORDERS = 2_000;
     private static final int CLIENTS = 2;
@@ -52,23 +60,30 @@ final class QueryBench implements Bench {
     private static int users;
 
     private final Mode mode;
+    private final Client client;
     private NettyFloorServer netty;
     private int lookups;
     private final Random random = new Random(8);
 
     QueryBench(Mode mode) {
+        this(mode, Client.JDK);
+    }
+
+    QueryBench(Mode mode, Client client) {
         this.mode = mode;
+        this.client = mode == Mode.IN_PROCESS ? Client.JDK : client;
     }
 
     @Override
     public String name() {
-        return switch (mode) {
+        String name = switch (mode) {
             case IN_PROCESS -> "query-in-process";
             case HTTP_LOCAL -> "query-http-local";
             case HTTP_FORWARDED -> "query-http-forwarded";
             case HTTP_FLOOR -> "query-http-floor";
             case HTTP_NETTY_FLOOR -> "query-http-netty-floor";
         };
+        return client == Client.BLOCKING ? name + "-wrk" : name;
     }
 
     @Override
@@ -131,25 +146,37 @@ final class QueryBench implements Bench {
 
     private long[] measure(List<String> keys, int n, Random r) throws Exception {
         long[] nanos = new long[n];
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http = client == Client.JDK ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build() : null;
         BitemporalView<ProductRecord<Object>> view = mode == Mode.IN_PROCESS ? deployment.a.view(OrdersDomain.ORDERS_BY_ID) : null;
-        for (int i = 0; i < n; i++) {
-            String key = keys.get(r.nextInt(keys.size()));
-            long start = System.nanoTime();
-            if (view != null) {
-                if (view.asOf(key, Instant.now(), Instant.now()).isEmpty()) {
-                    throw new IllegalStateException("no version of " + key);
+        String base = mode == Mode.IN_PROCESS ? null : mode == Mode.HTTP_NETTY_FLOOR ? netty.url() : deployment.aUrl;
+        try (BlockingHttpClient blocking = client == Client.BLOCKING ? new BlockingHttpClient(base) : null) {
+            for (int i = 0; i < n; i++) {
+                String key = keys.get(r.nextInt(keys.size()));
+                long start = System.nanoTime();
+                if (view != null) {
+                    if (view.asOf(key, Instant.now(), Instant.now()).isEmpty()) {
+                        throw new IllegalStateException("no version of " + key);
+                    }
+                } else {
+                    String path = mode == Mode.HTTP_FLOOR || mode == Mode.HTTP_NETTY_FLOOR ? "/health" : "/domains/orders/views/orders-by-id/keys/" + key;
+                    int status;
+                    String body;
+                    if (blocking == null) {
+                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        status = response.statusCode();
+                        body = response.body();
+                    } else {
+                        BlockingHttpClient.Answer a = blocking.get(path);
+                        status = a.status();
+                        body = a.body();
+                    }
+                    if (status != 200) {
+                        throw new IllegalStateException(key + " answered " + status + ": " + body);
+                    }
                 }
-            } else {
-                String path = mode == Mode.HTTP_FLOOR || mode == Mode.HTTP_NETTY_FLOOR ? "/health" : "/domains/orders/views/orders-by-id/keys/" + key;
-                String base = mode == Mode.HTTP_NETTY_FLOOR ? netty.url() : deployment.aUrl;
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    throw new IllegalStateException(key + " answered " + response.statusCode() + ": " + response.body());
-                }
+                nanos[i] = System.nanoTime() - start;
             }
-            nanos[i] = System.nanoTime() - start;
         }
         return nanos;
     }
