@@ -145,14 +145,11 @@ public final class QueryRouter implements AutoCloseable {
 
     /** As {@link #forward(String, String)}, with the instances' connections on {@code loop} (the request's own), or the forwarder's when null. */
     CompletableFuture<Answer> forward(String domain, String pathAndQuery, io.netty.channel.EventLoop loop) {
-        Map<String, List<String>> domains = domains();
-        List<String> urls = domains.get(domain);
-        if (urls == null) {
-            if (directory != null && directory.stoppedDomains().contains(domain)) {
-                return CompletableFuture.failedFuture(QueryException.unavailable("domain " + domain
-                        + " has stopped: none of its instances has announced itself for " + DomainDirectory.STALE_AFTER.toSeconds() + " s", 5));
-            }
-            return CompletableFuture.failedFuture(QueryException.unknown("domain", domain, domains.keySet()));
+        List<String> urls;
+        try {
+            urls = instances(domain);
+        } catch (QueryException e) {
+            return CompletableFuture.failedFuture(e);
         }
         return forward(domain, urls, 0, pathAndQuery, loop, null);
     }
@@ -160,13 +157,80 @@ public final class QueryRouter implements AutoCloseable {
     private CompletableFuture<Answer> forward(String domain, List<String> urls, int next, String pathAndQuery, io.netty.channel.EventLoop loop,
                                               Throwable last) {
         if (next == urls.size()) {
-            return CompletableFuture.failedFuture(QueryException.unavailable("no instance of domain " + domain + " answers (" + urls + "): "
-                    + (last == null ? "none configured" : last.getMessage()), 5));
+            return CompletableFuture.failedFuture(noInstanceAnswers(domain, urls, last));
         }
         CompletableFuture<Answer> answer = forwarder.getAsync(loop, urls.get(next), pathAndQuery, Map.of());
         // Most answers arrive: pass them on as they are, and only go on to the next instance on a failure.
         return answer.exceptionallyCompose(e -> forward(domain, urls, next + 1, pathAndQuery, loop,
                 e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
+    }
+
+    /** Where the outcome of a {@link #relay} goes: exactly one of the two is called, on the request's event loop. */
+    interface Relayed {
+
+        /** An instance's whole answer, whatever its status, as it came; the receiver owns it (writes or releases it). */
+        void answered(io.netty.handler.codec.http.FullHttpResponse response);
+
+        /** No answer to pass on: unknown domain (404), stopped domain or no instance answers (503 with Retry-After). */
+        void refused(QueryException e);
+    }
+
+    /**
+     * As {@link #forward(String, String, io.netty.channel.EventLoop)}, for the router's pass-through: the answer is
+     * handed on undecoded, and no future is made.
+     */
+    void relay(String domain, String pathAndQuery, io.netty.channel.EventLoop loop, Relayed to) {
+        List<String> urls;
+        try {
+            urls = instances(domain);
+        } catch (QueryException e) {
+            to.refused(e);
+            return;
+        }
+        relay(domain, urls, 0, pathAndQuery, loop, null, to);
+    }
+
+    private void relay(String domain, List<String> urls, int next, String pathAndQuery, io.netty.channel.EventLoop loop, Throwable last,
+                       Relayed to) {
+        if (next == urls.size()) {
+            to.refused(noInstanceAnswers(domain, urls, last));
+            return;
+        }
+        forwarder.relay(loop, urls.get(next), pathAndQuery, Map.of(), new Forwarder.Relay() {
+            @Override
+            public void answered(io.netty.handler.codec.http.FullHttpResponse response) {
+                to.answered(response);
+            }
+
+            @Override
+            public void failed(IOException e) {
+                relay(domain, urls, next + 1, pathAndQuery, loop, e, to);
+            }
+        });
+    }
+
+    /** The instances of {@code domain}, in the order to try them; a {@link QueryException} when it is unknown or has stopped. */
+    private List<String> instances(String domain) {
+        Map<String, List<String>> domains = domains();
+        List<String> urls = domains.get(domain);
+        if (urls == null) {
+            if (directory != null && directory.stoppedDomains().contains(domain)) {
+                throw QueryException.unavailable("domain " + domain + " has stopped: none of its instances has announced itself for "
+                        + DomainDirectory.STALE_AFTER.toSeconds() + " s", 5);
+            }
+            throw QueryException.unknown("domain", domain, domains.keySet());
+        }
+        return urls;
+    }
+
+    private static QueryException noInstanceAnswers(String domain, List<String> urls, Throwable last) {
+        return QueryException.unavailable("no instance of domain " + domain + " answers (" + urls + "): "
+                + (last == null ? "none configured" : last.getMessage()), 5);
+    }
+
+    /** Connections to instances waiting for an answer now (for tests: a request whose client left must not keep one). */
+    int connectionsInUse() {
+        return forwarder.connectionsInUse();
     }
 
     @Override
