@@ -54,10 +54,20 @@ public final class QueryRouter implements AutoCloseable {
 
     /** Starts the HTTP server on {@code host:port} (0 = a free port). */
     public QueryRouter start(String host, int port) {
+        return start(host, port, true);
+    }
+
+    /**
+     * As {@link #start(String, int)}; without {@code passThrough}, {@code /domains/{d}/…} takes Micronaut's path
+     * ({@link RouterController}) instead of {@link RouterPassThrough}: the slow, obvious path, kept for tests that
+     * check both give the same answers.
+     */
+    QueryRouter start(String host, int port, boolean passThrough) {
         context = ApplicationContext.builder()
                 .properties(Map.of("micronaut.server.host", host, "micronaut.server.port", port,
                         "micronaut.server.netty.max-initial-line-length", QueryService.MAX_REQUEST_LINE_BYTES,
-                        "micronaut.application.name", "mesh-query-router", "mesh.service", "router"))
+                        "micronaut.application.name", "mesh-query-router", "mesh.service", "router",
+                        RouterPipeline.PASS_THROUGH, passThrough))
                 .singletons(this)
                 .start();
         server = context.getBean(EmbeddedServer.class).start();

@@ -14,8 +14,12 @@ import jakarta.inject.Singleton;
  * accepts, so that {@code /domains/{d}/…} goes on to the domain without Micronaut's request handling.
  */
 @Requires(property = "mesh.service", value = "router")
+@Requires(property = RouterPipeline.PASS_THROUGH, notEquals = "false")
 @Singleton
 public class RouterPipeline implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
+
+    /** Whether {@code /domains/{d}/…} takes the pass-through (default) or Micronaut's path ({@link RouterController}, for tests). */
+    static final String PASS_THROUGH = "mesh.router.pass-through";
 
     private final QueryRouter router;
 

@@ -93,6 +93,34 @@ class RouterPassThroughTest {
     }
 
     @Test
+    void thePassThroughAnswersAsMicronautsPathDoes() throws Exception {
+        Map<String, List<String>> domains = Map.of("orders", List.of(instance.url()), "gone", List.of(closedPortUrl()));
+        try (QueryRouter plain = new QueryRouter(domains).start("127.0.0.1", 0, false);
+             QueryRouter fast = new QueryRouter(domains).start("127.0.0.1", 0, true)) {
+            for (String path : List.of("/domains/orders/views/v/keys/k?knownAt=2018-07-09&validAt=2018-07-08T12:00:00Z",
+                    "/domains/orders/status/400", "/domains/orders/status/404", "/domains/orders/status/503", "/domains/orders",
+                    "/domains/or%64ers/views/v/keys/%E6%97%A5", "/domains/orders/views/v/keys/a+b%2Fc", "/domains/nope/views/v/keys/k",
+                    "/domains/gone/views/v/keys/k", "/domains/orders/die")) {
+                Raw slow = exchange(URI.create(plain.url()).getPort(), path);
+                Raw quick = exchange(URI.create(fast.url()).getPort(), path);
+                assertThat(quick.status).as(path).isEqualTo(slow.status);
+                assertThat(quick.body).as(path).isEqualTo(slow.body);
+                for (String name : Forwarder.PASSED_HEADERS) {
+                    String n = name.toLowerCase(Locale.ROOT);
+                    assertThat(quick.headers.get(n)).as(path + " " + name).isEqualTo(slow.headers.get(n));
+                }
+                assertThat(quick.headers.get("content-type")).as(path).contains("json");
+            }
+        }
+    }
+
+    private static String closedPortUrl() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return "http://127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    @Test
     void refusalsOfTheRouterItselfAreJsonAsBefore() throws Exception {
         Raw unknown = exchange(routerPort(), "/domains/nope/views/v/keys/k");
         assertThat(unknown.status).isEqualTo(404);
