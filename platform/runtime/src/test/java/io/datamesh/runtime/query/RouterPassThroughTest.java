@@ -167,7 +167,7 @@ class RouterPassThroughTest {
                     try (Socket s = new Socket("127.0.0.1", routerPort())) {
                         for (int i = 0; i < 200; i++) {
                             String key = Long.toHexString(random.nextLong());
-                            String path = "/domains/orders/views/v/keys/" + key + (random.nextInt(10) == 0 ? "/slow" : "");
+                            String path = "/domains/orders/views/v/keys/" + key + (random.nextInt(50) == 0 ? "/slow" : "");
                             s.getOutputStream().write(request(path).getBytes(StandardCharsets.US_ASCII));
                             Raw r = read(s.getInputStream());
                             assertThat(r.status).isEqualTo(200);
@@ -195,6 +195,11 @@ class RouterPassThroughTest {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (instance.requests.get() < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(instance.requests.get()).as("requests passed on before their clients left").isEqualTo(5);
+        assertThat(router.connectionsInUse()).as("their answers are still coming").isPositive();
         while (router.connectionsInUse() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -212,6 +217,34 @@ class RouterPassThroughTest {
         assertThat(r.body).contains("\"error\":\"unavailable\"", "no instance of domain orders answers");
         assertThat(exchange(routerPort(), "/domains/orders/fine").status).as("the connection to the client is still good").isEqualTo(200);
         assertThat(router.connectionsInUse()).isZero();
+    }
+
+    @Test
+    void aClientThatDoesNotReadHoldsBackItsOwnRequestsNotTheRoutersMemory() throws Exception {
+        int requests = 64; // of 1 MiB answers each: far more than the sockets' buffers between the router and the client hold
+        try (Socket s = new Socket("127.0.0.1", routerPort())) {
+            s.setReceiveBufferSize(64 * 1024);
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i < requests; i++) {
+                all.append(request("/domains/orders/big/" + i));
+            }
+            s.getOutputStream().write(all.toString().getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            int seen = -1;
+            while (System.nanoTime() < deadline) { // the count must settle well below the requests sent
+                seen = instance.requests.get();
+                Thread.sleep(100);
+            }
+            assertThat(seen).as("answers fetched for a client that reads none").isBetween(1, requests / 4);
+            s.setSoTimeout(15_000);
+            for (int i = 0; i < requests; i++) {
+                Raw r = read(s.getInputStream());
+                assertThat(r.status).isEqualTo(200);
+                assertThat(r.body).hasSize(ScriptedInstance.BIG).startsWith("{\"path\":\"/domains/orders/big/" + i + "\"");
+            }
+        }
+        assertThat(instance.requests.get()).isEqualTo(requests);
     }
 
     @Test
@@ -293,8 +326,13 @@ class RouterPassThroughTest {
      */
     private static final class ScriptedInstance implements AutoCloseable {
 
+        /** Size of a {@code …/big/…} answer's body. */
+        static final int BIG = 1 << 20;
+
         private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         private final AtomicInteger connections = new AtomicInteger();
+        /** Requests answered so far. */
+        final AtomicInteger requests = new AtomicInteger();
         private final Channel server;
 
         ScriptedInstance() throws InterruptedException {
@@ -303,7 +341,7 @@ class RouterPassThroughTest {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.incrementAndGet();
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Answering());
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Answering(requests));
                         }
                     }).bind("127.0.0.1", 0).sync().channel();
         }
@@ -324,11 +362,25 @@ class RouterPassThroughTest {
 
         private static final class Answering extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+            private final AtomicInteger requests;
+
+            Answering(AtomicInteger requests) {
+                this.requests = requests;
+            }
+
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+                requests.incrementAndGet();
                 String uri = request.uri();
                 String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
                 byte[] body = ("{\"path\":\"" + uri + "\"}").getBytes(StandardCharsets.UTF_8);
+                if (path.contains("/big/")) {
+                    byte[] big = new byte[BIG];
+                    java.util.Arrays.fill(big, (byte) ' ');
+                    System.arraycopy(body, 0, big, 0, body.length - 1);
+                    big[BIG - 1] = '}';
+                    body = big;
+                }
                 if (path.endsWith("/die")) {
                     DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                     head.headers().setInt("Content-Length", 1000);
