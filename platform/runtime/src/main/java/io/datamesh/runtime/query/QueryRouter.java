@@ -186,10 +186,10 @@ public final class QueryRouter implements AutoCloseable {
     }
 
     /**
-     * As {@link #forward(String, String, io.netty.channel.EventLoop)}, for the router's pass-through: the answer is
-     * handed on undecoded, and no future is made.
+     * As {@link #forward(String, String, io.netty.channel.EventLoop)}, for the router's pass-through: {@code headers} go
+     * with the request, the answer is handed on undecoded, and no future is made.
      */
-    void relay(String domain, String pathAndQuery, io.netty.channel.EventLoop loop, Relayed to) {
+    void relay(String domain, String pathAndQuery, Map<String, String> headers, io.netty.channel.EventLoop loop, Relayed to) {
         List<String> urls;
         try {
             urls = instances(domain);
@@ -197,16 +197,16 @@ public final class QueryRouter implements AutoCloseable {
             to.refused(e);
             return;
         }
-        relay(domain, urls, 0, pathAndQuery, loop, null, to);
+        relay(domain, urls, 0, pathAndQuery, headers, loop, null, to);
     }
 
-    private void relay(String domain, List<String> urls, int next, String pathAndQuery, io.netty.channel.EventLoop loop, Throwable last,
-                       Relayed to) {
+    private void relay(String domain, List<String> urls, int next, String pathAndQuery, Map<String, String> headers,
+                       io.netty.channel.EventLoop loop, Throwable last, Relayed to) {
         if (next == urls.size()) {
             to.refused(noInstanceAnswers(domain, urls, last));
             return;
         }
-        forwarder.relay(loop, urls.get(next), pathAndQuery, Map.of(), new Forwarder.Relay() {
+        forwarder.relay(loop, urls.get(next), pathAndQuery, headers, new Forwarder.Relay() {
             @Override
             public void answered(io.netty.handler.codec.http.FullHttpResponse response) {
                 to.answered(response);
@@ -214,7 +214,7 @@ public final class QueryRouter implements AutoCloseable {
 
             @Override
             public void failed(IOException e) {
-                relay(domain, urls, next + 1, pathAndQuery, loop, e, to);
+                relay(domain, urls, next + 1, pathAndQuery, headers, loop, e, to);
             }
         });
     }

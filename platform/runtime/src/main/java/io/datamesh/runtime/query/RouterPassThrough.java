@@ -211,7 +211,10 @@ final class RouterPassThrough extends ChannelDuplexHandler {
     private void pass(HttpRequest request, String domain) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpVersion version = request.protocolVersion();
-        router.relay(domain, request.uri(), ctx.channel().eventLoop(), new QueryRouter.Relayed() {
+        // The instance compresses for a client that takes it (as Micronaut did here before); the bytes then pass as they are.
+        String encodings = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
+        java.util.Map<String, String> headers = encodings == null ? java.util.Map.of() : java.util.Map.of(HttpHeaderNames.ACCEPT_ENCODING.toString(), encodings);
+        router.relay(domain, request.uri(), headers, ctx.channel().eventLoop(), new QueryRouter.Relayed() {
             @Override
             public void answered(FullHttpResponse response) {
                 // The instance's connection is its own: its Connection and Keep-Alive say nothing about the client's.

@@ -42,6 +42,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -248,6 +249,32 @@ class RouterPassThroughTest {
     }
 
     @Test
+    void aClientThatTakesGzipGetsItAsBefore() throws Exception {
+        Map<String, List<String>> domains = Map.of("orders", List.of(instance.url()));
+        try (QueryRouter plain = new QueryRouter(domains).start("127.0.0.1", 0, false)) {
+            for (QueryRouter r : List.of(plain, router)) {
+                try (Socket s = new Socket("127.0.0.1", URI.create(r.url()).getPort())) {
+                    s.setSoTimeout(15_000);
+                    s.getOutputStream().write("GET /domains/orders/big/7 HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    InputStream in = s.getInputStream();
+                    assertThat(line(in)).startsWith("HTTP/1.1 200");
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                        headers.put(h.substring(0, h.indexOf(':')).toLowerCase(Locale.ROOT), h.substring(h.indexOf(':') + 1).trim());
+                    }
+                    assertThat(headers).as(r == plain ? "Micronaut's path" : "the pass-through").containsEntry("content-encoding", "gzip");
+                    byte[] zipped = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+                    assertThat(zipped.length).isLessThan(ScriptedInstance.BIG / 10);
+                    String body = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped)).readAllBytes(),
+                            StandardCharsets.UTF_8);
+                    assertThat(body).hasSize(ScriptedInstance.BIG).startsWith("{\"path\":\"/domains/orders/big/7\"");
+                }
+            }
+        }
+    }
+
+    @Test
     void aClientThatAsksToCloseIsAnsweredAndClosed() throws Exception {
         try (Socket s = new Socket("127.0.0.1", routerPort())) {
             s.getOutputStream().write(("GET /domains/orders/k HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -341,7 +368,8 @@ class RouterPassThroughTest {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.incrementAndGet();
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Answering(requests));
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpContentCompressor(), new HttpObjectAggregator(1 << 20),
+                                    new Answering(requests));
                         }
                     }).bind("127.0.0.1", 0).sync().channel();
         }
