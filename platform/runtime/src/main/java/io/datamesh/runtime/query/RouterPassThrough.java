@@ -157,12 +157,13 @@ final class RouterPassThrough extends ChannelDuplexHandler {
     private void drain() {
         boolean toMicronaut = false;
         while (!held.isEmpty()) {
-            Object next = held.peek();
+            // Taken off before it is handed on: a refusal is written at once, and its completion drains again from in here.
+            Object next = held.poll();
             boolean ours = dropping || (next instanceof HttpRequest r && domainOf(r) != null);
             if (!dispatch(next)) {
+                held.addFirst(next);
                 break;
             }
-            held.poll();
             toMicronaut |= !ours;
         }
         if (toMicronaut) {

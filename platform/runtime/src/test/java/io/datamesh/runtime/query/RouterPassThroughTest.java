@@ -144,10 +144,17 @@ class RouterPassThroughTest {
     void pipelinedRequestsAreAnsweredInTheOrderTheyCame() throws Exception {
         // A slow request of ours, then Micronaut's, then ours, then the catalog (Micronaut's, which asks the instance), then ours:
         // none may overtake another on the connection.
+        // Refusals the router writes at once (an unknown domain) wait their turn too.
         String requests = request("/domains/orders/slow-1") + request("/health") + request("/domains/orders/k2")
-                + request("/domains") + request("/domains/orders/slow-3") + request("/domains/orders/k4");
-        List<Raw> answers = send(routerPort(), requests, 6);
-        assertThat(answers).extracting(a -> a.status).containsOnly(200);
+                + request("/domains") + request("/domains/orders/slow-3") + request("/domains/orders/k4")
+                + request("/domains/nope/a") + request("/domains/nope/b") + request("/health") + request("/domains/nope/c")
+                + request("/domains/orders/k5");
+        List<Raw> answers = send(routerPort(), requests, 11);
+        assertThat(answers.subList(0, 6)).extracting(a -> a.status).containsOnly(200);
+        assertThat(answers.subList(6, 11)).extracting(a -> a.status).containsExactly(404, 404, 200, 404, 200);
+        assertThat(answers.get(6).body).contains("no domain 'nope'");
+        assertThat(answers.get(8).body).contains("\"status\":\"UP\"");
+        assertThat(answers.get(10).body).contains("/domains/orders/k5");
         assertThat(answers.get(0).body).contains("/domains/orders/slow-1");
         assertThat(answers.get(1).body).contains("\"status\":\"UP\"");
         assertThat(answers.get(2).body).contains("/domains/orders/k2");
