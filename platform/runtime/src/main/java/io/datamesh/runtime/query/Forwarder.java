@@ -127,15 +127,68 @@ public final class Forwarder implements AutoCloseable {
      */
     public CompletableFuture<Answer> getAsync(EventLoop loop, String baseUrl, String pathAndQuery, Map<String, String> headers) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
+        relay(loop, baseUrl, pathAndQuery, headers, new Relay() {
+            @Override
+            public void answered(FullHttpResponse response) {
+                try {
+                    answer.complete(toAnswer(response));
+                } finally {
+                    response.release();
+                }
+            }
+
+            @Override
+            public void failed(IOException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * Where the answer to one {@link #relay} goes: exactly one of the two is called, on the connection's event loop
+     * ({@code loop}, when one was given).
+     */
+    public interface Relay {
+
+        /** The instance's whole answer, as it came (body undecoded); the receiver owns it and must release or write it. */
+        void answered(FullHttpResponse response);
+
+        /** The instance could not be reached, dropped the connection before the whole answer, or took too long. */
+        void failed(IOException e);
+    }
+
+    /**
+     * GET {@code pathAndQuery} on the server at {@code baseUrl} with {@code headers}, on connections of {@code loop}
+     * (or of the forwarder's loop when null), and hand its answer as it came to {@code to}: nothing is decoded or copied,
+     * so a router can write it on to its client as it is.
+     */
+    public void relay(EventLoop loop, String baseUrl, String pathAndQuery, Map<String, String> headers, Relay to) {
         InetSocketAddress address;
         try {
             address = address(baseUrl);
         } catch (IllegalArgumentException e) {
-            answer.completeExceptionally(new IOException("not an instance address: " + baseUrl + " (" + e.getMessage() + ")", e));
-            return answer;
+            to.failed(new IOException("not an instance address: " + baseUrl + " (" + e.getMessage() + ")", e));
+            return;
         }
-        send(new Exchange(new PoolKey(loop, address), baseUrl, pathAndQuery, headers, answer), true);
-        return answer;
+        send(new Exchange(new PoolKey(loop, address), baseUrl, pathAndQuery, headers, to), true);
+    }
+
+    /** An answer's status, the headers that travel back ({@link #PASSED_HEADERS}) and its body as text. */
+    private static Answer toAnswer(FullHttpResponse response) {
+        Map<String, String> passed = new LinkedHashMap<>();
+        for (String name : PASSED_HEADERS) {
+            String v = response.headers().get(name);
+            if (v != null) {
+                passed.put(name, v);
+            }
+        }
+        return new Answer(response.status().code(), passed, response.content().toString(StandardCharsets.UTF_8));
+    }
+
+    /** Connections taken from the pools and not given back yet: each is waiting for an answer (for tests: none may leak). */
+    int connectionsInUse() {
+        return pools.values().stream().mapToInt(FixedChannelPool::acquiredChannelCount).sum();
     }
 
     /** Host and port of a base URL, parsed once per URL; the name is resolved when a connection is made, not here. */
@@ -206,13 +259,13 @@ public final class Forwarder implements AutoCloseable {
         final String baseUrl;
         final String pathAndQuery;
         final Map<String, String> headers;
-        final CompletableFuture<Answer> answer;
+        final Relay answer;
         private Channel channel;
         private FixedChannelPool pool;
         private Runnable retry;
         private ScheduledFuture<?> deadline;
 
-        Exchange(PoolKey key, String baseUrl, String pathAndQuery, Map<String, String> headers, CompletableFuture<Answer> answer) {
+        Exchange(PoolKey key, String baseUrl, String pathAndQuery, Map<String, String> headers, Relay answer) {
             this.key = key;
             this.baseUrl = baseUrl;
             this.pathAndQuery = pathAndQuery;
@@ -230,7 +283,7 @@ public final class Forwarder implements AutoCloseable {
                 if (ch.attr(EXCHANGE).compareAndSet(this, null)) {
                     ch.close();
                     pool.release(ch);
-                    answer.completeExceptionally(new IOException("no answer from " + baseUrl + " within " + timeout.toMillis() + " ms"));
+                    answer.failed(new IOException("no answer from " + baseUrl + " within " + timeout.toMillis() + " ms"));
                 }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -242,24 +295,16 @@ public final class Forwarder implements AutoCloseable {
             return r;
         }
 
-        /** The answer arrived: pass it on and give the connection back (or close it if the server will). */
+        /** The answer arrived: give the connection back (or close it if the server will), then pass the answer on. */
         void answered(FullHttpResponse response) {
             if (!unbind()) {
                 return;
             }
-            Map<String, String> passed = new LinkedHashMap<>();
-            for (String name : PASSED_HEADERS) {
-                String v = response.headers().get(name);
-                if (v != null) {
-                    passed.put(name, v);
-                }
-            }
-            Answer a = new Answer(response.status().code(), passed, response.content().toString(StandardCharsets.UTF_8));
             if (!HttpUtil.isKeepAlive(response)) {
                 channel.close();
             }
             pool.release(channel);
-            answer.complete(a);
+            answer.answered(response.retain());
         }
 
         /** The connection closed or failed before the answer: once more on a new one if it was a reused connection, else a failure. */
@@ -278,7 +323,7 @@ public final class Forwarder implements AutoCloseable {
         }
 
         void fail(IOException e) {
-            answer.completeExceptionally(e);
+            answer.failed(e);
         }
 
         private boolean unbind() {
@@ -296,7 +341,13 @@ public final class Forwarder implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
             Exchange x = ctx.channel().attr(EXCHANGE).get();
-            if (x != null) {
+            if (x == null) {
+                return;
+            }
+            if (response.decoderResult().isFailure()) {
+                // e.g. the connection closed before the whole body: the codec hands on what came, marked as broken
+                x.connectionLost(response.decoderResult().cause());
+            } else {
                 x.answered(response);
             }
         }

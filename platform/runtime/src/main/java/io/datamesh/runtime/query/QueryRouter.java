@@ -54,10 +54,20 @@ public final class QueryRouter implements AutoCloseable {
 
     /** Starts the HTTP server on {@code host:port} (0 = a free port). */
     public QueryRouter start(String host, int port) {
+        return start(host, port, true);
+    }
+
+    /**
+     * As {@link #start(String, int)}; without {@code passThrough}, {@code /domains/{d}/…} takes Micronaut's path
+     * ({@link RouterController}) instead of {@link RouterPassThrough}: the slow, obvious path, kept for tests that
+     * check both give the same answers.
+     */
+    QueryRouter start(String host, int port, boolean passThrough) {
         context = ApplicationContext.builder()
                 .properties(Map.of("micronaut.server.host", host, "micronaut.server.port", port,
                         "micronaut.server.netty.max-initial-line-length", QueryService.MAX_REQUEST_LINE_BYTES,
-                        "micronaut.application.name", "mesh-query-router", "mesh.service", "router"))
+                        "micronaut.application.name", "mesh-query-router", "mesh.service", "router",
+                        RouterPipeline.PASS_THROUGH, passThrough))
                 .singletons(this)
                 .start();
         server = context.getBean(EmbeddedServer.class).start();
@@ -145,14 +155,11 @@ public final class QueryRouter implements AutoCloseable {
 
     /** As {@link #forward(String, String)}, with the instances' connections on {@code loop} (the request's own), or the forwarder's when null. */
     CompletableFuture<Answer> forward(String domain, String pathAndQuery, io.netty.channel.EventLoop loop) {
-        Map<String, List<String>> domains = domains();
-        List<String> urls = domains.get(domain);
-        if (urls == null) {
-            if (directory != null && directory.stoppedDomains().contains(domain)) {
-                return CompletableFuture.failedFuture(QueryException.unavailable("domain " + domain
-                        + " has stopped: none of its instances has announced itself for " + DomainDirectory.STALE_AFTER.toSeconds() + " s", 5));
-            }
-            return CompletableFuture.failedFuture(QueryException.unknown("domain", domain, domains.keySet()));
+        List<String> urls;
+        try {
+            urls = instances(domain);
+        } catch (QueryException e) {
+            return CompletableFuture.failedFuture(e);
         }
         return forward(domain, urls, 0, pathAndQuery, loop, null);
     }
@@ -160,13 +167,80 @@ public final class QueryRouter implements AutoCloseable {
     private CompletableFuture<Answer> forward(String domain, List<String> urls, int next, String pathAndQuery, io.netty.channel.EventLoop loop,
                                               Throwable last) {
         if (next == urls.size()) {
-            return CompletableFuture.failedFuture(QueryException.unavailable("no instance of domain " + domain + " answers (" + urls + "): "
-                    + (last == null ? "none configured" : last.getMessage()), 5));
+            return CompletableFuture.failedFuture(noInstanceAnswers(domain, urls, last));
         }
         CompletableFuture<Answer> answer = forwarder.getAsync(loop, urls.get(next), pathAndQuery, Map.of());
         // Most answers arrive: pass them on as they are, and only go on to the next instance on a failure.
         return answer.exceptionallyCompose(e -> forward(domain, urls, next + 1, pathAndQuery, loop,
                 e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
+    }
+
+    /** Where the outcome of a {@link #relay} goes: exactly one of the two is called, on the request's event loop. */
+    interface Relayed {
+
+        /** An instance's whole answer, whatever its status, as it came; the receiver owns it (writes or releases it). */
+        void answered(io.netty.handler.codec.http.FullHttpResponse response);
+
+        /** No answer to pass on: unknown domain (404), stopped domain or no instance answers (503 with Retry-After). */
+        void refused(QueryException e);
+    }
+
+    /**
+     * As {@link #forward(String, String, io.netty.channel.EventLoop)}, for the router's pass-through: {@code headers} go
+     * with the request, the answer is handed on undecoded, and no future is made.
+     */
+    void relay(String domain, String pathAndQuery, Map<String, String> headers, io.netty.channel.EventLoop loop, Relayed to) {
+        List<String> urls;
+        try {
+            urls = instances(domain);
+        } catch (QueryException e) {
+            to.refused(e);
+            return;
+        }
+        relay(domain, urls, 0, pathAndQuery, headers, loop, null, to);
+    }
+
+    private void relay(String domain, List<String> urls, int next, String pathAndQuery, Map<String, String> headers,
+                       io.netty.channel.EventLoop loop, Throwable last, Relayed to) {
+        if (next == urls.size()) {
+            to.refused(noInstanceAnswers(domain, urls, last));
+            return;
+        }
+        forwarder.relay(loop, urls.get(next), pathAndQuery, headers, new Forwarder.Relay() {
+            @Override
+            public void answered(io.netty.handler.codec.http.FullHttpResponse response) {
+                to.answered(response);
+            }
+
+            @Override
+            public void failed(IOException e) {
+                relay(domain, urls, next + 1, pathAndQuery, headers, loop, e, to);
+            }
+        });
+    }
+
+    /** The instances of {@code domain}, in the order to try them; a {@link QueryException} when it is unknown or has stopped. */
+    private List<String> instances(String domain) {
+        Map<String, List<String>> domains = domains();
+        List<String> urls = domains.get(domain);
+        if (urls == null) {
+            if (directory != null && directory.stoppedDomains().contains(domain)) {
+                throw QueryException.unavailable("domain " + domain + " has stopped: none of its instances has announced itself for "
+                        + DomainDirectory.STALE_AFTER.toSeconds() + " s", 5);
+            }
+            throw QueryException.unknown("domain", domain, domains.keySet());
+        }
+        return urls;
+    }
+
+    private static QueryException noInstanceAnswers(String domain, List<String> urls, Throwable last) {
+        return QueryException.unavailable("no instance of domain " + domain + " answers (" + urls + "): "
+                + (last == null ? "none configured" : last.getMessage()), 5);
+    }
+
+    /** Connections to instances waiting for an answer now (for tests: a request whose client left must not keep one). */
+    int connectionsInUse() {
+        return forwarder.connectionsInUse();
     }
 
     @Override

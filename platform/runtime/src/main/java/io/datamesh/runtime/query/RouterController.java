@@ -11,7 +11,11 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import jakarta.inject.Inject;
 
-/** The router's routes: the merged catalog, and everything under {@code /domains/{d}} passed on to that domain. */
+/**
+ * The router's routes: the merged catalog, and everything under {@code /domains/{d}} passed on to that domain. A GET
+ * under {@code /domains/{d}} normally never reaches these two routes: {@link RouterPassThrough} takes it first,
+ * below Micronaut; they stay as the plain path it must agree with (and the one taken without it).
+ */
 @Requires(property = "mesh.service", value = "router")
 @Controller
 public class RouterController {
