@@ -2,7 +2,6 @@ package io.datamesh.sdk.ingest;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * record can fail behind the guard's decision, so each position has one fate: published, or one
  * dead letter that a replay can publish once.
  */
-public final class IngestProcessor<R, P> implements Processor<String, byte[], String, byte[]> {
+public final class IngestProcessor<R, P> implements Processor<byte[], byte[], String, byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
 
@@ -106,7 +105,7 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
+    public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         if (!meta.topic().equals(consumedTopic)) {
             consumedTopic = meta.topic();
@@ -143,32 +142,34 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
             streamsStarted.increment();
             log.info("New source stream product={} stream={} first={}", productTopic, ReplayGuard.stream(position), position);
         }
-        List<byte[]> out;
-        List<String> keys;
+        byte[][] out;
+        String[] keys;
         try {
             checkRecordedAt(recordedAt, now, position);
             R value = read(meta.topic(), record);
             CheckedEmitter<P> emitter = new CheckedEmitter<>("mapping");
             try {
-                mapping.map(new RawRecord<>(record.key(), value, recordedAt, position, record.headers()), emitter);
+                // The key stays bytes until the mapping asks for it: most key their products by columns of the value.
+                mapping.map(RawRecord.withKeyBytes(record.key(), value, recordedAt, position, record.headers()), emitter);
             } catch (Exception e) {
                 throw Faults.teamCodeFailed(ReasonClass.MAPPING_FAILED, "mapping", e);
             }
             List<CheckedEmitter.Emitted<P>> emitted = emitter.emitted();
-            out = new ArrayList<>(emitted.size());
-            keys = new ArrayList<>(emitted.size());
-            for (CheckedEmitter.Emitted<P> e : emitted) {
+            out = new byte[emitted.size()][];
+            keys = new String[emitted.size()];
+            for (int i = 0; i < out.length; i++) {
+                CheckedEmitter.Emitted<P> e = emitted.get(i);
                 ProductRecord<P> product = new ProductRecord<>(e.key(), e.validFrom(), recordedAt, e.operation(), position,
                         ContentHash.of(format, e.payload()), e.payload());
-                out.add(writer.write(product));
-                keys.add(e.key());
+                out[i] = writer.write(product);
+                keys[i] = e.key();
             }
         } catch (PoisonRecordException e) {
             guard.rejected(position);
             throw e;
         }
-        for (int i = 0; i < out.size(); i++) {
-            context.forward(new Record<>(keys.get(i), out.get(i), recordedAt.toEpochMilli()));
+        for (int i = 0; i < out.length; i++) {
+            context.forward(new Record<>(keys[i], out[i], recordedAt.toEpochMilli()));
             publications.published(recordedAt);
         }
         guard.published(position, replay);
@@ -185,7 +186,7 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
         }
     }
 
-    private R read(String topic, Record<String, byte[]> record) {
+    private R read(String topic, Record<byte[], byte[]> record) {
         try {
             return rawDeserializer.deserialize(topic, record.headers(), record.value());
         } catch (RuntimeException e) {
