@@ -60,6 +60,42 @@ class ChangeEventScannerTest {
         assertThat(scannedMutated).as("seed %d: mutated events read", SEED).isPositive();
     }
 
+    /**
+     * Every byte value inside a column's name and inside its text, at each place of it: the scanner reads
+     * the event as Jackson does, or leaves it to Jackson; it reads all printable ASCII but the quote and
+     * the backslash, which end or escape the text.
+     */
+    @Test
+    void everyByteInATextIsReadAsJacksonReadsItOrLeftToJackson() throws java.io.IOException {
+        for (int c = 0; c < 256; c++) {
+            for (String template : new String[] {"{\"op\":\"c\",\"after\":{\"a\":\"%s\"}}", "{\"op\":\"c\",\"after\":{\"%s\":1}}"}) {
+                for (String around : new String[] {"#", "x#", "#y", "abcdefgh#ijklmnop"}) {
+                    String text = around.replace("#", "\u0000");
+                    byte[] bytes = String.format(template, text).getBytes(StandardCharsets.ISO_8859_1);
+                    int at = indexOf(bytes, (byte) 0);
+                    bytes[at] = (byte) c;
+                    ChangeEvent scanned = ChangeEventScanner.scan(bytes);
+                    boolean plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+                    if (plain) {
+                        assertThat(scanned).as("byte %02x in %s", c, new String(bytes, StandardCharsets.ISO_8859_1)).isNotNull();
+                    }
+                    if (scanned != null) {
+                        assertThat(describe(scanned)).as("byte %02x", c).isEqualTo(describe(ChangeEvent.readWithJackson(bytes)));
+                    }
+                }
+            }
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + b);
+    }
+
     @Test
     void theUsualDebeziumEventIsScanned() {
         String json = "{\"before\":null,\"after\":{\"order_id\":\"o1\",\"line_no\":2,\"unit_price\":\"8.50\",\"refunded\":false,"
