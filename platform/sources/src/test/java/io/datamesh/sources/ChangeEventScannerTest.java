@@ -87,6 +87,30 @@ class ChangeEventScannerTest {
         }
     }
 
+    /**
+     * Columns whose names look alike to the row's quick comparison (same length, same first and last
+     * character), repeated ones, an empty name and escaped names: each getter finds the column Jackson's row
+     * finds, the last of repeated ones.
+     */
+    @Test
+    void lookAlikeAndRepeatedNamesFindTheColumnJacksonFinds() throws java.io.IOException {
+        String json = "{\"op\":\"c\",\"after\":{\"a1b\":\"1\",\"a2b\":\"2\",\"ab\":\"3\",\"a1b\":\"4\",\"\":\"5\",\"b\":6,"
+                + "\"a\\u0033b\":\"7\",\"a\\\"b\":\"8\",\"aXb\":null,\"a4b\":true,\"a2b\":\"9.5\"}}";
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        ChangeEvent.Row scanned = ChangeEventScanner.scan(bytes).after();
+        ChangeEvent.Row jackson = ChangeEvent.readWithJackson(bytes).after();
+        assertThat(scanned.text("a1b")).isEqualTo("4");
+        assertThat(scanned.text("a2b")).isEqualTo("9.5");
+        assertThat(scanned.text("a3b")).isEqualTo("7");
+        assertThat(scanned.text("a\"b")).isEqualTo("8");
+        for (String column : new String[] {"a1b", "a2b", "a3b", "a4b", "a5b", "aXb", "ab", "", "b", "a\"b", "a", "a1", "1b"}) {
+            ChangeEvent.Row once = scanned;
+            assertThat(getters(() -> once, column)).as("column %s", column).isEqualTo(getters(() -> jackson, column));
+            assertThat(getters(() -> ChangeEventScanner.scan(bytes).after(), column)).as("column %s, fresh", column)
+                    .isEqualTo(getters(() -> jackson, column));
+        }
+    }
+
     private static int indexOf(byte[] bytes, byte b) {
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == b) {
