@@ -59,6 +59,7 @@ public final class IngestProcessor<R, P> implements Processor<byte[], byte[], St
     private final String positionsStore;
     private final Duration replayWindow;
     private final Duration maxRecordedAhead;
+    private final long maxRecordedAheadMillis;
     private final String productTopic;
     private final int maxRecordBytes;
     private ProcessorContext<String, byte[]> context;
@@ -87,6 +88,7 @@ public final class IngestProcessor<R, P> implements Processor<byte[], byte[], St
         this.positionsStore = Objects.requireNonNull(positionsStore);
         this.replayWindow = Objects.requireNonNull(replayWindow);
         this.maxRecordedAhead = Objects.requireNonNull(maxRecordedAhead);
+        this.maxRecordedAheadMillis = maxRecordedAhead.toMillis();
         this.productTopic = Objects.requireNonNull(productTopic);
         this.maxRecordBytes = maxRecordBytes;
     }
@@ -131,9 +133,11 @@ public final class IngestProcessor<R, P> implements Processor<byte[], byte[], St
         } catch (IllegalArgumentException e) {
             throw new PoisonRecordException(Stage.DESERIALIZE, ReasonClass.BAD_SOURCE_HEADERS, e.getMessage(), e);
         }
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        // Milliseconds, as the clock and every recordedAt (a header's or the record's timestamp) are: no instants made per record.
+        long now = context.currentSystemTimeMs();
         // An unordered id's window starts at its recordedAt, but never later than now: a wrong clock cannot pin it.
-        ReplayGuard.Admission admission = guard.admit(position, encodedPosition, replay, recordedAt.isAfter(now) ? now : recordedAt);
+        ReplayGuard.Admission admission = guard.admit(position, encodedPosition, replay,
+                recordedAt.toEpochMilli() > now ? Instant.ofEpochMilli(now) : recordedAt);
         if (!admission.admitted()) {
             replaysDropped.increment();
             return;
@@ -178,11 +182,11 @@ public final class IngestProcessor<R, P> implements Processor<byte[], byte[], St
         }
     }
 
-    private void checkRecordedAt(Instant recordedAt, Instant now, SourcePosition position) {
-        if (recordedAt.isAfter(now.plus(maxRecordedAhead))) {
+    private void checkRecordedAt(Instant recordedAt, long now, SourcePosition position) {
+        if (recordedAt.toEpochMilli() > now + maxRecordedAheadMillis) {
             throw new PoisonRecordException(Stage.VERIFY, ReasonClass.RECORDED_AT_IN_FUTURE, "recordedAt " + recordedAt
-                    + " of " + position + " is more than " + maxRecordedAhead + " ahead of the platform's clock (" + now
-                    + "): the source's clock is wrong; replay the letter once it is fixed");
+                    + " of " + position + " is more than " + maxRecordedAhead + " ahead of the platform's clock ("
+                    + Instant.ofEpochMilli(now) + "): the source's clock is wrong; replay the letter once it is fixed");
         }
     }
 
