@@ -1,5 +1,6 @@
 package io.datamesh.sdk.ingest;
 
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -72,6 +73,9 @@ public final class IngestProcessor<R, P> implements Processor<byte[], byte[], St
     private LongAdder consumed;
     private LongAdder tombstones;
     private ReplayGuard guard;
+    /** This processor's own digest and position reader: it runs on one stream thread, so no thread-local lookups per record. */
+    private final MessageDigest sha256 = ContentHash.newDigest();
+    private final SourceHeaders.PositionReader positions = new SourceHeaders.PositionReader();
     private Instant newestRecordedAt = Instant.EPOCH;
 
     /**
@@ -128,7 +132,7 @@ public final class IngestProcessor<R, P> implements Processor<byte[], byte[], St
             Header source = record.headers().lastHeader(SourceHeaders.SOURCE);
             encodedPosition = source == null ? null : source.value();
             position = source == null ? SourcePosition.kafka(meta.topic(), meta.partition(), meta.offset())
-                    : SourceHeaders.decode(encodedPosition == null ? new byte[0] : encodedPosition);
+                    : positions.decode(encodedPosition == null ? new byte[0] : encodedPosition);
             replay = SourceHeaders.replayOf(record.headers()) != null;
         } catch (IllegalArgumentException e) {
             throw new PoisonRecordException(Stage.DESERIALIZE, ReasonClass.BAD_SOURCE_HEADERS, e.getMessage(), e);
@@ -164,7 +168,7 @@ public final class IngestProcessor<R, P> implements Processor<byte[], byte[], St
             for (int i = 0; i < out.length; i++) {
                 CheckedEmitter.Emitted<P> e = emitted.get(i);
                 ProductRecord<P> product = new ProductRecord<>(e.key(), e.validFrom(), recordedAt, e.operation(), position,
-                        ContentHash.of(format, e.payload()), e.payload());
+                        ContentHash.of(format, e.payload(), sha256), e.payload());
                 out[i] = writer.write(product);
                 keys[i] = e.key();
             }
