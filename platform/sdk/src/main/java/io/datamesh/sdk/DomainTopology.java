@@ -64,7 +64,7 @@ public final class DomainTopology {
     private final Domain domain;
     private final int maxRecordBytes;
     private final StreamsBuilder builder = new StreamsBuilder();
-    private final Map<String, KStream<String, byte[]>> raws = new HashMap<>();
+    private final Map<String, KStream<byte[], byte[]>> raws = new HashMap<>();
     private final Map<String, KStream<byte[], byte[]>> products = new HashMap<>();
     private final Map<String, KStream<String, ?>> versions = new HashMap<>();
 
@@ -120,10 +120,13 @@ public final class DomainTopology {
                 .to(productTopic, Produced.with(Serdes.String(), Serdes.ByteArray()).withName(base + "-sink"));
     }
 
-    /** A raw topic as bytes: the ingest reads them, so that a record that cannot be read is behind the replay guard too. */
-    private KStream<String, byte[]> raw(Domain.Raw<?> raw) {
+    /**
+     * A raw topic as bytes, key and value: the ingest reads the value, so that a record that cannot be read is
+     * behind the replay guard too, and the key only when the mapping asks for it.
+     */
+    private KStream<byte[], byte[]> raw(Domain.Raw<?> raw) {
         return raws.computeIfAbsent(raw.topic().value(), t ->
-                builder.stream(t, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(t + "-source")));
+                builder.stream(t, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(t + "-source")));
     }
 
     /** A product topic as it was written: views store the bytes, and every check hashes the payload's bytes. */

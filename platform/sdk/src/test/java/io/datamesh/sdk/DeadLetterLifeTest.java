@@ -186,6 +186,16 @@ class DeadLetterLifeTest {
     }
 
     @Test
+    void aRecordedAtUpToAnHourAheadOfTheClockIsPublishedAndOneBeyondIsADeadLetter() {
+        driver = DomainTestDriver.of(new Bus()); // its clock stands at or after now
+        driver.pipeRaw("bus.raw.events", "p1", "p1|baked", now.plus(Duration.ofMinutes(59)), SourcePosition.bus("kitchen", "m1"));
+        driver.pipeRaw("bus.raw.events", "p2", "p2|baked", now.plus(Duration.ofMinutes(61)), SourcePosition.bus("kitchen", "m2"));
+
+        assertThat(keys(driver.readProduct(PRODUCT))).containsExactly("p1");
+        assertThat(DeadLetters.header(oneLetter().headers(), DeadLetters.REASON_CLASS)).isEqualTo("recorded-at-in-future");
+    }
+
+    @Test
     void aRecordedAtFarAheadOfTheClockIsADeadLetterAndCannotMoveTheReplayWindow() {
         driver = DomainTestDriver.of(new Bus());
         Instant at = now.minus(Duration.ofHours(2));

@@ -199,16 +199,28 @@ public final class ChangeEvent {
     public static final class Row {
 
         static final Object NULL = new Object();
-        /** Per column in {@link #spans}: name from, name to, value from, value to (in {@link #src}). */
-        private static final int SPAN = 4;
+        /**
+         * Per column in {@link #columns}: the name's signature (see {@link #signature}), name from, name to, value
+         * from, value to (spans of {@link #src}, for a row the scanner read), and 1 for a JSON number, else 0.
+         */
+        private static final int SPAN = 6;
+        private static final int SIGNATURE = 0;
+        private static final int NAME_FROM = 1;
+        private static final int NAME_TO = 2;
+        private static final int VALUE_FROM = 3;
+        private static final int VALUE_TO = 4;
+        private static final int NUMBER = 5;
+        private static final int CAPACITY = 12;
         /** The event's bytes, for a row the scanner read; null for one read by Jackson. */
         private final byte[] src;
-        /** Null for a name that is its span (scanned, without escapes). */
-        private String[] names = new String[12];
-        /** Text of strings, numbers and booleans; a tree for a nested value; {@link #NULL} for null; null for a value that is still its span. */
-        private Object[] values = new Object[12];
-        private boolean[] numbers = new boolean[12];
-        private int[] spans;
+        private int[] columns = new int[CAPACITY * SPAN];
+        /** The names that are not spans (read by Jackson, or scanned with escapes); null until there is one. */
+        private String[] names;
+        /**
+         * Text of strings, numbers and booleans; a tree for a nested value; {@link #NULL} for null; null for a
+         * value that is still its span. Null until a column has a value that is not a span.
+         */
+        private Object[] values;
         private int size;
 
         Row() {
@@ -217,7 +229,6 @@ public final class ChangeEvent {
 
         Row(byte[] src) {
             this.src = src;
-            this.spans = src == null ? null : new int[12 * SPAN];
         }
 
         private static Row read(JsonParser p) throws IOException {
@@ -241,56 +252,83 @@ public final class ChangeEvent {
 
         /** A column; a null name or value is the span of {@link #src} given with it. */
         void add(String name, int nameFrom, int nameTo, Object value, int valueFrom, int valueTo, boolean number) {
-            if (size == names.length) {
-                names = Arrays.copyOf(names, size * 2);
-                values = Arrays.copyOf(values, size * 2);
-                numbers = Arrays.copyOf(numbers, size * 2);
-                if (spans != null) {
-                    spans = Arrays.copyOf(spans, size * 2 * SPAN);
+            int at = size * SPAN;
+            if (at == columns.length) {
+                columns = Arrays.copyOf(columns, at * 2);
+                names = names == null ? null : Arrays.copyOf(names, size * 2);
+                values = values == null ? null : Arrays.copyOf(values, size * 2);
+            }
+            if (name != null) {
+                if (names == null) {
+                    names = new String[columns.length / SPAN];
                 }
+                names[size] = name;
             }
-            names[size] = name;
-            values[size] = value;
-            numbers[size] = number;
-            if (spans != null) {
-                int at = size * SPAN;
-                spans[at] = nameFrom;
-                spans[at + 1] = nameTo;
-                spans[at + 2] = valueFrom;
-                spans[at + 3] = valueTo;
+            if (value != null) {
+                if (values == null) {
+                    values = new Object[columns.length / SPAN];
+                }
+                values[size] = value;
             }
+            int[] c = columns;
+            c[at + SIGNATURE] = name != null ? signature(name) : signature(nameTo - nameFrom, src[nameFrom], src[nameTo - 1]);
+            c[at + NAME_FROM] = nameFrom;
+            c[at + NAME_TO] = nameTo;
+            c[at + VALUE_FROM] = valueFrom;
+            c[at + VALUE_TO] = valueTo;
+            c[at + NUMBER] = number ? 1 : 0;
             size++;
+        }
+
+        /**
+         * A cheap fingerprint of a name (its length, first and last character), equal for equal names, so that
+         * {@link #find} compares whole names only where the fingerprints match. A scanned name is ASCII, one
+         * byte a character, so its span's fingerprint is that of its text.
+         */
+        private static int signature(String name) {
+            int n = name.length();
+            return n == 0 ? 0 : signature(n, name.charAt(0), name.charAt(n - 1));
+        }
+
+        private static int signature(int length, int first, int last) {
+            return length == 0 ? 0 : length << 16 ^ first << 8 ^ last;
         }
 
         /** Index of the column, the last one if the JSON repeats it (as a tree keeps the last); -1 if absent. */
         private int find(String column) {
+            int signature = signature(column);
+            int[] c = columns;
             for (int i = size - 1; i >= 0; i--) {
-                String name = names[i];
-                // Jackson interns field names, so a column named by a literal matches by identity.
-                if (name != null ? name == column || name.equals(column) : spanIs(i * SPAN, column)) {
+                if (c[i * SPAN + SIGNATURE] == signature && nameIs(i, column)) {
                     return i;
                 }
             }
             return -1;
         }
 
-        /** Whether the name span at {@code at} is {@code column}: the scanner's spans are ASCII, one byte a character. */
-        private boolean spanIs(int at, String column) {
-            return ChangeEventScanner.spells(src, spans[at], spans[at + 1], column);
+        private boolean nameIs(int i, String column) {
+            String name = names == null ? null : names[i];
+            // Jackson interns field names, so a column named by a literal matches by identity.
+            return name != null ? name == column || name.equals(column)
+                    : ChangeEventScanner.spells(src, columns[i * SPAN + NAME_FROM], columns[i * SPAN + NAME_TO], column);
         }
 
         /** The value of column {@code i} (made from its span on first use), or null when it is null. */
         private Object valueAt(int i) {
-            Object v = values[i];
+            Object v = values == null ? null : values[i];
             if (v == null && src != null) {
                 v = ChangeEventScanner.ascii(src, from(i), to(i));
+                if (values == null) {
+                    values = new Object[columns.length / SPAN];
+                }
                 values[i] = v;
             }
             return v == NULL ? null : v;
         }
 
         private String nameAt(int i) {
-            return names[i] != null ? names[i] : ChangeEventScanner.ascii(src, spans[i * SPAN], spans[i * SPAN + 1]);
+            String name = names == null ? null : names[i];
+            return name != null ? name : ChangeEventScanner.ascii(src, columns[i * SPAN + NAME_FROM], columns[i * SPAN + NAME_TO]);
         }
 
         /** Whether the value span of column {@code i} is {@code text}. */
@@ -300,15 +338,19 @@ public final class ChangeEvent {
 
         /** Whether column {@code i} is still a span of the bytes (not made into text yet); never for a null. */
         private boolean isSpan(int i) {
-            return src != null && values[i] == null;
+            return src != null && (values == null || values[i] == null);
+        }
+
+        private boolean isNumber(int i) {
+            return columns[i * SPAN + NUMBER] != 0;
         }
 
         private int from(int i) {
-            return spans[i * SPAN + 2];
+            return columns[i * SPAN + VALUE_FROM];
         }
 
         private int to(int i) {
-            return spans[i * SPAN + 3];
+            return columns[i * SPAN + VALUE_TO];
         }
 
         private Object value(String column) {
@@ -319,7 +361,7 @@ public final class ChangeEvent {
         /** Whether the column is there and not null. */
         public boolean has(String column) {
             int i = find(column);
-            return i >= 0 && values[i] != NULL;
+            return i >= 0 && (values == null || values[i] != NULL);
         }
 
         /** The column as text (a nested value as its JSON); it must be there and not empty. */
@@ -379,7 +421,7 @@ public final class ChangeEvent {
             int i = find(column);
             if (i >= 0 && isSpan(i) && to(i) > from(i)) {
                 try {
-                    if (!numbers[i]) {
+                    if (!isNumber(i)) {
                         return Instants.parse(new Ascii(src, from(i), to(i)));
                     }
                     long millis = digits(from(i), to(i), 18);
@@ -392,7 +434,7 @@ public final class ChangeEvent {
             }
             String v = text(column);
             try {
-                return numbers[find(column)] ? Instant.ofEpochMilli(Long.parseLong(v)) : Instants.parse(v);
+                return isNumber(find(column)) ? Instant.ofEpochMilli(Long.parseLong(v)) : Instants.parse(v);
             } catch (DateTimeParseException | NumberFormatException e) {
                 throw notAnInstant(column, v);
             }
@@ -482,7 +524,7 @@ public final class ChangeEvent {
             List<String> out = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
                 Object v = valueAt(i);
-                String kind = v == null ? "null" : numbers[i] ? "number" : v instanceof String ? "text" : "tree";
+                String kind = v == null ? "null" : isNumber(i) ? "number" : v instanceof String ? "text" : "tree";
                 out.add(nameAt(i) + "=" + kind + ":" + (v == null ? "" : v));
             }
             return out;

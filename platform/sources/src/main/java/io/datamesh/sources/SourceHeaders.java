@@ -56,40 +56,65 @@ public final class SourceHeaders {
         return h == null ? fallback : decode(h.value() == null ? new byte[0] : h.value());
     }
 
-    /** The stream of the last position decoded on this thread: consecutive records mostly share it. */
-    private static final ThreadLocal<LastStream> LAST_STREAM = ThreadLocal.withInitial(LastStream::new);
+    /** A reader per thread for {@link #decode(byte[])}. */
+    private static final ThreadLocal<PositionReader> READERS = ThreadLocal.withInitial(PositionReader::new);
 
     /** A position from the header's bytes: {@code kind;source;segment;offset;row;id}, text fields URL-encoded. */
     public static SourcePosition decode(byte[] v) {
-        int[] at = new int[5];
-        int from = 0;
-        for (int i = 0; i < at.length; i++) {
-            at[i] = indexOf(v, from);
-            if (at[i] < 0) {
+        return READERS.get().decode(v);
+    }
+
+    /**
+     * Reads source positions as {@link SourceHeaders#decode(byte[])} does, keeping the stream (kind, source,
+     * segment) of the last one: consecutive records mostly share it, and then only offset, row and id are read.
+     * One reader per thread (a processor keeps its own); not thread-safe.
+     */
+    public static final class PositionReader {
+        private byte[] prefix = new byte[0];
+        private SourcePosition.Kind kind;
+        private String source;
+        private String segment;
+
+        /** A position from the header's bytes: {@code kind;source;segment;offset;row;id}, text fields URL-encoded. */
+        public SourcePosition decode(byte[] v) {
+            int[] at = new int[5];
+            int from = 0;
+            for (int i = 0; i < at.length; i++) {
+                at[i] = indexOf(v, from);
+                if (at[i] < 0) {
+                    throw notSixFields(v);
+                }
+                from = at[i] + 1;
+            }
+            if (indexOf(v, from) >= 0) {
                 throw notSixFields(v);
             }
-            from = at[i] + 1;
-        }
-        if (indexOf(v, from) >= 0) {
-            throw notSixFields(v);
-        }
-        try {
-            LastStream stream = LAST_STREAM.get();
-            if (!stream.is(v, at[2])) {
-                stream.set(v, at[2], kind(new String(v, 0, at[0], StandardCharsets.UTF_8)),
-                        dec(new String(v, at[0] + 1, at[1] - at[0] - 1, StandardCharsets.UTF_8)),
-                        dec(new String(v, at[1] + 1, at[2] - at[1] - 1, StandardCharsets.UTF_8)));
+            try {
+                if (!sameStream(v, at[2])) {
+                    SourcePosition.Kind k = kind(new String(v, 0, at[0], StandardCharsets.UTF_8));
+                    String s = dec(new String(v, at[0] + 1, at[1] - at[0] - 1, StandardCharsets.UTF_8));
+                    String g = dec(new String(v, at[1] + 1, at[2] - at[1] - 1, StandardCharsets.UTF_8));
+                    prefix = java.util.Arrays.copyOf(v, at[2]);
+                    kind = k;
+                    source = s;
+                    segment = g;
+                }
+                long offset = parseLong(v, at[2] + 1, at[3]);
+                long row = parseLong(v, at[3] + 1, at[4]);
+                if (row != (int) row) {
+                    throw new NumberFormatException("row out of range: " + row);
+                }
+                String id = at[4] + 1 == v.length ? null : dec(new String(v, at[4] + 1, v.length - at[4] - 1, StandardCharsets.UTF_8));
+                return new SourcePosition(kind, source, segment, offset, (int) row, id);
+            } catch (IllegalArgumentException e) {
+                String s = new String(v, StandardCharsets.UTF_8);
+                throw new IllegalArgumentException("header " + SOURCE + " is not a source position: '" + s + "': " + e.getMessage(), e);
             }
-            long offset = parseLong(v, at[2] + 1, at[3]);
-            long row = parseLong(v, at[3] + 1, at[4]);
-            if (row != (int) row) {
-                throw new NumberFormatException("row out of range: " + row);
-            }
-            String id = at[4] + 1 == v.length ? null : dec(new String(v, at[4] + 1, v.length - at[4] - 1, StandardCharsets.UTF_8));
-            return new SourcePosition(stream.kind, stream.source, stream.segment, offset, (int) row, id);
-        } catch (IllegalArgumentException e) {
-            String s = new String(v, StandardCharsets.UTF_8);
-            throw new IllegalArgumentException("header " + SOURCE + " is not a source position: '" + s + "': " + e.getMessage(), e);
+        }
+
+        /** Whether the first {@code length} bytes of {@code v} are those of the last stream read. */
+        private boolean sameStream(byte[] v, int length) {
+            return kind != null && java.util.Arrays.equals(prefix, 0, prefix.length, v, 0, length);
         }
     }
 
@@ -121,25 +146,6 @@ public final class SourceHeaders {
             n = n * 10 + d;
         }
         return n;
-    }
-
-    /** Kind, source and segment of the last position decoded, with the header bytes they came from. */
-    private static final class LastStream {
-        private byte[] prefix = new byte[0];
-        private SourcePosition.Kind kind;
-        private String source;
-        private String segment;
-
-        boolean is(byte[] v, int length) {
-            return kind != null && java.util.Arrays.equals(prefix, 0, prefix.length, v, 0, length);
-        }
-
-        void set(byte[] v, int length, SourcePosition.Kind kind, String source, String segment) {
-            this.prefix = java.util.Arrays.copyOf(v, length);
-            this.kind = kind;
-            this.source = source;
-            this.segment = segment;
-        }
     }
 
     /** The replay identity of a re-injected dead letter, or null for a record straight from its source. */

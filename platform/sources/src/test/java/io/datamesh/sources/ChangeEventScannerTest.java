@@ -60,6 +60,66 @@ class ChangeEventScannerTest {
         assertThat(scannedMutated).as("seed %d: mutated events read", SEED).isPositive();
     }
 
+    /**
+     * Every byte value inside a column's name and inside its text, at each place of it: the scanner reads
+     * the event as Jackson does, or leaves it to Jackson; it reads all printable ASCII but the quote and
+     * the backslash, which end or escape the text.
+     */
+    @Test
+    void everyByteInATextIsReadAsJacksonReadsItOrLeftToJackson() throws java.io.IOException {
+        for (int c = 0; c < 256; c++) {
+            for (String template : new String[] {"{\"op\":\"c\",\"after\":{\"a\":\"%s\"}}", "{\"op\":\"c\",\"after\":{\"%s\":1}}"}) {
+                for (String around : new String[] {"#", "x#", "#y", "abcdefgh#ijklmnop"}) {
+                    String text = around.replace("#", "\u0000");
+                    byte[] bytes = String.format(template, text).getBytes(StandardCharsets.ISO_8859_1);
+                    int at = indexOf(bytes, (byte) 0);
+                    bytes[at] = (byte) c;
+                    ChangeEvent scanned = ChangeEventScanner.scan(bytes);
+                    boolean plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+                    if (plain) {
+                        assertThat(scanned).as("byte %02x in %s", c, new String(bytes, StandardCharsets.ISO_8859_1)).isNotNull();
+                    }
+                    if (scanned != null) {
+                        assertThat(describe(scanned)).as("byte %02x", c).isEqualTo(describe(ChangeEvent.readWithJackson(bytes)));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Columns whose names look alike to the row's quick comparison (same length, same first and last
+     * character), repeated ones, an empty name and escaped names: each getter finds the column Jackson's row
+     * finds, the last of repeated ones.
+     */
+    @Test
+    void lookAlikeAndRepeatedNamesFindTheColumnJacksonFinds() throws java.io.IOException {
+        String json = "{\"op\":\"c\",\"after\":{\"a1b\":\"1\",\"a2b\":\"2\",\"ab\":\"3\",\"a1b\":\"4\",\"\":\"5\",\"b\":6,"
+                + "\"a\\u0033b\":\"7\",\"a\\\"b\":\"8\",\"aXb\":null,\"a4b\":true,\"a2b\":\"9.5\"}}";
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        ChangeEvent.Row scanned = ChangeEventScanner.scan(bytes).after();
+        ChangeEvent.Row jackson = ChangeEvent.readWithJackson(bytes).after();
+        assertThat(scanned.text("a1b")).isEqualTo("4");
+        assertThat(scanned.text("a2b")).isEqualTo("9.5");
+        assertThat(scanned.text("a3b")).isEqualTo("7");
+        assertThat(scanned.text("a\"b")).isEqualTo("8");
+        for (String column : new String[] {"a1b", "a2b", "a3b", "a4b", "a5b", "aXb", "ab", "", "b", "a\"b", "a", "a1", "1b"}) {
+            ChangeEvent.Row once = scanned;
+            assertThat(getters(() -> once, column)).as("column %s", column).isEqualTo(getters(() -> jackson, column));
+            assertThat(getters(() -> ChangeEventScanner.scan(bytes).after(), column)).as("column %s, fresh", column)
+                    .isEqualTo(getters(() -> jackson, column));
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + b);
+    }
+
     @Test
     void theUsualDebeziumEventIsScanned() {
         String json = "{\"before\":null,\"after\":{\"order_id\":\"o1\",\"line_no\":2,\"unit_price\":\"8.50\",\"refunded\":false,"

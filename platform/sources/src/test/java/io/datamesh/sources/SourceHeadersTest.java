@@ -20,6 +20,33 @@ class SourceHeadersTest {
                 p.id() == null ? "" : URLEncoder.encode(p.id(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * One reader kept across records of a few streams (it remembers the last stream) reads each header as a
+     * fresh reader does: the same position, or the same error, also right after a bad header.
+     */
+    @Test
+    void aReaderKeptAcrossRecordsReadsAsAFreshOne() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        SourceHeaders.PositionReader kept = new SourceHeaders.PositionReader();
+        String[] streams = {"CDC;db;bin.000001;", "CDC;db;bin.000002;", "CDC;db2;bin.000001;", "BUS;kitchen;;", "KAFKA;t;0;", "CDC;d%3Bb;x;",
+                "NOPE;db;bin.000001;", "CDC;db;bin.00000"};
+        for (int i = 0; i < 20_000; i++) {
+            String header = streams[random.nextInt(streams.length)] + (random.nextInt(20) == 0 ? "x" : random.nextInt(1_000_000)) + ";"
+                    + random.nextInt(5) + ";" + (random.nextBoolean() ? "" : "m" + random.nextInt(100));
+            byte[] bytes = header.getBytes(StandardCharsets.UTF_8);
+            assertThat(read(kept, bytes)).as("seed %d, %s", seed, header).isEqualTo(read(new SourceHeaders.PositionReader(), bytes));
+        }
+    }
+
+    private static String read(SourceHeaders.PositionReader reader, byte[] header) {
+        try {
+            return reader.decode(header).toString();
+        } catch (IllegalArgumentException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
     @Test
     void encodesAsDefinedAndDecodesBackForRandomPositions() {
         long seed = System.nanoTime();

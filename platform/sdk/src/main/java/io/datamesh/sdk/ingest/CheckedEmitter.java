@@ -43,8 +43,9 @@ final class CheckedEmitter<P> implements Emitter<P> {
         add(key, validFrom, Operation.CORRECTION, payload);
     }
 
+    /** What was emitted, in order: the emitter's own list, for the caller to read once the mapping has returned. */
     List<Emitted<P>> emitted() {
-        return List.copyOf(emitted);
+        return emitted;
     }
 
     private void add(String key, Instant validFrom, Operation op, P payload) {

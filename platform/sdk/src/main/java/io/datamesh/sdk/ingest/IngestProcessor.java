@@ -1,8 +1,8 @@
 package io.datamesh.sdk.ingest;
 
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * record can fail behind the guard's decision, so each position has one fate: published, or one
  * dead letter that a replay can publish once.
  */
-public final class IngestProcessor<R, P> implements Processor<String, byte[], String, byte[]> {
+public final class IngestProcessor<R, P> implements Processor<byte[], byte[], String, byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
 
@@ -60,6 +60,7 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
     private final String positionsStore;
     private final Duration replayWindow;
     private final Duration maxRecordedAhead;
+    private final long maxRecordedAheadMillis;
     private final String productTopic;
     private final int maxRecordBytes;
     private ProcessorContext<String, byte[]> context;
@@ -72,6 +73,9 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
     private LongAdder consumed;
     private LongAdder tombstones;
     private ReplayGuard guard;
+    /** This processor's own digest and position reader: it runs on one stream thread, so no thread-local lookups per record. */
+    private final MessageDigest sha256 = ContentHash.newDigest();
+    private final SourceHeaders.PositionReader positions = new SourceHeaders.PositionReader();
     private Instant newestRecordedAt = Instant.EPOCH;
 
     /**
@@ -88,6 +92,7 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
         this.positionsStore = Objects.requireNonNull(positionsStore);
         this.replayWindow = Objects.requireNonNull(replayWindow);
         this.maxRecordedAhead = Objects.requireNonNull(maxRecordedAhead);
+        this.maxRecordedAheadMillis = maxRecordedAhead.toMillis();
         this.productTopic = Objects.requireNonNull(productTopic);
         this.maxRecordBytes = maxRecordBytes;
     }
@@ -106,7 +111,7 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
+    public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         if (!meta.topic().equals(consumedTopic)) {
             consumedTopic = meta.topic();
@@ -127,14 +132,16 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
             Header source = record.headers().lastHeader(SourceHeaders.SOURCE);
             encodedPosition = source == null ? null : source.value();
             position = source == null ? SourcePosition.kafka(meta.topic(), meta.partition(), meta.offset())
-                    : SourceHeaders.decode(encodedPosition == null ? new byte[0] : encodedPosition);
+                    : positions.decode(encodedPosition == null ? new byte[0] : encodedPosition);
             replay = SourceHeaders.replayOf(record.headers()) != null;
         } catch (IllegalArgumentException e) {
             throw new PoisonRecordException(Stage.DESERIALIZE, ReasonClass.BAD_SOURCE_HEADERS, e.getMessage(), e);
         }
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        // Milliseconds, as the clock and every recordedAt (a header's or the record's timestamp) are: no instants made per record.
+        long now = context.currentSystemTimeMs();
         // An unordered id's window starts at its recordedAt, but never later than now: a wrong clock cannot pin it.
-        ReplayGuard.Admission admission = guard.admit(position, encodedPosition, replay, recordedAt.isAfter(now) ? now : recordedAt);
+        ReplayGuard.Admission admission = guard.admit(position, encodedPosition, replay,
+                recordedAt.toEpochMilli() > now ? Instant.ofEpochMilli(now) : recordedAt);
         if (!admission.admitted()) {
             replaysDropped.increment();
             return;
@@ -143,32 +150,34 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
             streamsStarted.increment();
             log.info("New source stream product={} stream={} first={}", productTopic, ReplayGuard.stream(position), position);
         }
-        List<byte[]> out;
-        List<String> keys;
+        byte[][] out;
+        String[] keys;
         try {
             checkRecordedAt(recordedAt, now, position);
             R value = read(meta.topic(), record);
             CheckedEmitter<P> emitter = new CheckedEmitter<>("mapping");
             try {
-                mapping.map(new RawRecord<>(record.key(), value, recordedAt, position, record.headers()), emitter);
+                // The key stays bytes until the mapping asks for it: most key their products by columns of the value.
+                mapping.map(RawRecord.withKeyBytes(record.key(), value, recordedAt, position, record.headers()), emitter);
             } catch (Exception e) {
                 throw Faults.teamCodeFailed(ReasonClass.MAPPING_FAILED, "mapping", e);
             }
             List<CheckedEmitter.Emitted<P>> emitted = emitter.emitted();
-            out = new ArrayList<>(emitted.size());
-            keys = new ArrayList<>(emitted.size());
-            for (CheckedEmitter.Emitted<P> e : emitted) {
+            out = new byte[emitted.size()][];
+            keys = new String[emitted.size()];
+            for (int i = 0; i < out.length; i++) {
+                CheckedEmitter.Emitted<P> e = emitted.get(i);
                 ProductRecord<P> product = new ProductRecord<>(e.key(), e.validFrom(), recordedAt, e.operation(), position,
-                        ContentHash.of(format, e.payload()), e.payload());
-                out.add(writer.write(product));
-                keys.add(e.key());
+                        ContentHash.of(format, e.payload(), sha256), e.payload());
+                out[i] = writer.write(product);
+                keys[i] = e.key();
             }
         } catch (PoisonRecordException e) {
             guard.rejected(position);
             throw e;
         }
-        for (int i = 0; i < out.size(); i++) {
-            context.forward(new Record<>(keys.get(i), out.get(i), recordedAt.toEpochMilli()));
+        for (int i = 0; i < out.length; i++) {
+            context.forward(new Record<>(keys[i], out[i], recordedAt.toEpochMilli()));
             publications.published(recordedAt);
         }
         guard.published(position, replay);
@@ -177,15 +186,15 @@ public final class IngestProcessor<R, P> implements Processor<String, byte[], St
         }
     }
 
-    private void checkRecordedAt(Instant recordedAt, Instant now, SourcePosition position) {
-        if (recordedAt.isAfter(now.plus(maxRecordedAhead))) {
+    private void checkRecordedAt(Instant recordedAt, long now, SourcePosition position) {
+        if (recordedAt.toEpochMilli() > now + maxRecordedAheadMillis) {
             throw new PoisonRecordException(Stage.VERIFY, ReasonClass.RECORDED_AT_IN_FUTURE, "recordedAt " + recordedAt
-                    + " of " + position + " is more than " + maxRecordedAhead + " ahead of the platform's clock (" + now
-                    + "): the source's clock is wrong; replay the letter once it is fixed");
+                    + " of " + position + " is more than " + maxRecordedAhead + " ahead of the platform's clock ("
+                    + Instant.ofEpochMilli(now) + "): the source's clock is wrong; replay the letter once it is fixed");
         }
     }
 
-    private R read(String topic, Record<String, byte[]> record) {
+    private R read(String topic, Record<byte[], byte[]> record) {
         try {
             return rawDeserializer.deserialize(topic, record.headers(), record.value());
         } catch (RuntimeException e) {

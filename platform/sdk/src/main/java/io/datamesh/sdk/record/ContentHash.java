@@ -10,19 +10,27 @@ import java.util.HexFormat;
 public final class ContentHash {
 
     /** One digest per thread: looking SHA-256 up among the security providers costs more than hashing a payload. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    });
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(ContentHash::newDigest);
 
     private ContentHash() {
     }
 
     public static <P> byte[] of(ProductFormat<P> format, P payload) {
         return sha256(payload == null ? new byte[0] : format.canonicalBytes(payload));
+    }
+
+    /** The same with a digest the caller keeps ({@link #newDigest}): a processor hashing record after record on its thread. */
+    public static <P> byte[] of(ProductFormat<P> format, P payload, MessageDigest sha256) {
+        return sha256.digest(payload == null ? new byte[0] : format.canonicalBytes(payload));
+    }
+
+    /** A SHA-256 digest for {@link #of(ProductFormat, Object, MessageDigest)}; one thread at a time may use it. */
+    public static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Whether {@code record}'s hash matches its payload. */

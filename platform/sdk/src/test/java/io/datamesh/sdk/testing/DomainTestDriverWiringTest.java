@@ -86,6 +86,29 @@ class DomainTestDriverWiringTest {
     }
 
     @Test
+    void theMappingGetsTheRawKeyAsUtf8Text() {
+        try (DomainTestDriver driver = DomainTestDriver.of(new NotesDomain())) {
+            driver.pipeRaw(RAW, "Zürich-€-😀", "a note", JUL_08, position(0));
+
+            assertThat(driver.<String>readProduct(PRODUCT)).extracting(r -> r.key()).containsExactly("Zürich-€-😀");
+        }
+    }
+
+    @Test
+    void aRawRecordWithoutAKeyGivesTheMappingNoKey() {
+        try (DomainTestDriver driver = DomainTestDriver.of(new NotesDomain())) {
+            driver.pipeRaw(RAW, null, "a note", JUL_08, position(0));
+
+            // The mapping emits it under no key: an invalid output, a dead letter at the stage map.
+            assertThat(driver.<String>readProduct(PRODUCT)).isEmpty();
+            assertThat(driver.readDeadLetters()).singleElement().satisfies(letter -> {
+                assertThat(letter.key()).isNull();
+                assertThat(header(letter.headers(), DeadLetters.REASON_CLASS)).isEqualTo(ReasonClass.INVALID_OUTPUT.tag());
+            });
+        }
+    }
+
+    @Test
     void theDriverRunsWithTheDomainsSettingsAndOnlyAddsItsStateFolder() {
         try (DomainTestDriver driver = DomainTestDriver.of(new NotesDomain())) {
             Map<String, Object> domainSettings = DomainStreams.of(driver.domain()).settings();
