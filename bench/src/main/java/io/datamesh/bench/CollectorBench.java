@@ -113,6 +113,14 @@ final class CollectorBench implements Bench {
             expect(http, post(body), "\"accepted\":1");
             single[i] = System.nanoTime() - start;
         }
+        try (Admin admin = context.kafka().admin()) {
+            // Diagnostics: one full run lost this topic between set-up and warm-up (not reproduced alone).
+            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            if (!names.contains(ackTopic)) {
+                System.out.println("bench: " + ackTopic + " is gone; topics now: " + new java.util.TreeSet<>(names) + "; created again");
+                admin.createTopics(Set.of(new NewTopic(ackTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+        }
         long[] acked = new long[singles];
         for (int i = 0; i < singles; i++) {
             byte[] value = click(tag + "acked-" + i, i).getBytes(StandardCharsets.UTF_8);
