@@ -175,7 +175,7 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /** An answer's status, the headers that travel back ({@link #PASSED_HEADERS}) and its body as text. */
-    private static Answer toAnswer(FullHttpResponse response) {
+    static Answer toAnswer(FullHttpResponse response) {
         Map<String, String> passed = new LinkedHashMap<>();
         for (String name : PASSED_HEADERS) {
             String v = response.headers().get(name);

@@ -155,24 +155,23 @@ public final class QueryRouter implements AutoCloseable {
 
     /** As {@link #forward(String, String)}, with the instances' connections on {@code loop} (the request's own), or the forwarder's when null. */
     CompletableFuture<Answer> forward(String domain, String pathAndQuery, io.netty.channel.EventLoop loop) {
-        List<String> urls;
-        try {
-            urls = instances(domain);
-        } catch (QueryException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return forward(domain, urls, 0, pathAndQuery, loop, null);
-    }
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        relay(domain, pathAndQuery, Map.of(), loop, new Relayed() {
+            @Override
+            public void answered(io.netty.handler.codec.http.FullHttpResponse response) {
+                try {
+                    answer.complete(Forwarder.toAnswer(response));
+                } finally {
+                    response.release();
+                }
+            }
 
-    private CompletableFuture<Answer> forward(String domain, List<String> urls, int next, String pathAndQuery, io.netty.channel.EventLoop loop,
-                                              Throwable last) {
-        if (next == urls.size()) {
-            return CompletableFuture.failedFuture(noInstanceAnswers(domain, urls, last));
-        }
-        CompletableFuture<Answer> answer = forwarder.getAsync(loop, urls.get(next), pathAndQuery, Map.of());
-        // Most answers arrive: pass them on as they are, and only go on to the next instance on a failure.
-        return answer.exceptionallyCompose(e -> forward(domain, urls, next + 1, pathAndQuery, loop,
-                e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
+            @Override
+            public void refused(QueryException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
     }
 
     /** Where the outcome of a {@link #relay} goes: exactly one of the two is called, on the request's event loop. */

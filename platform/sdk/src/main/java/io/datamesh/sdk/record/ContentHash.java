@@ -16,7 +16,7 @@ public final class ContentHash {
     }
 
     public static <P> byte[] of(ProductFormat<P> format, P payload) {
-        return sha256(payload == null ? new byte[0] : format.canonicalBytes(payload));
+        return of(format, payload, SHA_256.get());
     }
 
     /** The same with a digest the caller keeps ({@link #newDigest}): a processor hashing record after record on its thread. */
