@@ -66,6 +66,14 @@ final class RequestBody {
         return events;
     }
 
+    /** Whether the collector undoes bodies in {@code contentEncoding} (gzip, or none). */
+    static boolean undoes(String contentEncoding) {
+        return switch (contentEncoding.trim().toLowerCase(Locale.ROOT)) {
+            case "", "identity", "gzip", "x-gzip" -> true;
+            default -> false;
+        };
+    }
+
     private static byte[] decode(byte[] body, String contentEncoding, int maxBytes) {
         String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
         switch (encoding) {
