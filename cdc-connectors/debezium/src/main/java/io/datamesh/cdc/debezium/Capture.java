@@ -686,6 +686,7 @@ public final class Capture implements AutoCloseable {
                     lastPosition = s.raw().position();
                     lastRecordedAt = s.raw().recordedAt();
                 }
+                snapshots.passed(s.offset().get(RawRecords.INCREMENTAL_ID));
                 DebeziumEngine.Offsets offsets = committer.buildOffsets();
                 s.offset().forEach(offsets::set);
                 committer.markProcessed(s.event(), offsets);

@@ -38,7 +38,8 @@ final class RawRecords {
     static final String OFFSET_RUN = "mesh_snapshot_run";
     static final String OFFSET_RUN_RECORDS = "mesh_snapshot_records";
     static final String OFFSET_EPOCH = "mesh_epoch";
-    private static final String INCREMENTAL_ID = "incremental_snapshot_correlation_id";
+    /** Where Debezium keeps the running incremental snapshot's id in an offset. */
+    static final String INCREMENTAL_ID = "incremental_snapshot_correlation_id";
 
     private final CaptureConfig config;
     private final int epoch;

@@ -2,9 +2,12 @@ package io.datamesh.cdc.debezium;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 
 import org.slf4j.Logger;
@@ -15,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * snapshot (by its id), from the snapshot reads Kafka acknowledged and from Debezium's notifications
  * about incremental snapshots (started, table done, completed, aborted). Row totals for a progress bar
  * are counted once per run, when first asked.
+ *
+ * <p>Debezium says an incremental snapshot completed as soon as it has queued its last reads, before
+ * Kafka has them. A run is reported completed only once its reads are delivered too: when the reads
+ * acknowledged reach the rows Debezium says it scanned, or when a record delivered after the run's own
+ * records no longer carries the run's id in its offset (rows changed while their chunk was read are not
+ * read twice, so the count alone may never be reached).
  */
 final class SnapshotTracker {
 
@@ -24,6 +33,10 @@ final class SnapshotTracker {
     private final List<String> tables;
     private Run initial;
     private final Map<String, Run> incremental = new LinkedHashMap<>();
+    /** The incremental snapshot id in the last delivered record's offset, or null. */
+    private String lastCorrelation;
+    /** Runs whose id the delivered offsets carried and then stopped carrying: everything they queued is delivered. */
+    private final Set<String> delivered = new HashSet<>();
 
     SnapshotTracker(String database, List<String> tables) {
         this.database = database;
@@ -37,6 +50,10 @@ final class SnapshotTracker {
         long rowsRead;
         long rowsTotal = -1;
         String currentTable;
+        /** Debezium said the run completed; it is reported so once its reads are delivered. */
+        boolean completedByDebezium;
+        /** The rows Debezium says it scanned, table by table; -1 when one table's count was not said. */
+        long rowsScanned;
 
         Run(String id, List<String> tables) {
             this.id = id;
@@ -61,6 +78,35 @@ final class SnapshotTracker {
         }
         r.rowsRead++;
         r.currentTable = table;
+        settle(r);
+    }
+
+    /**
+     * A record was delivered (acknowledged, or had nothing to send), in Debezium's order, its offset
+     * carrying {@code correlation}: the id of the incremental snapshot running when it was queued, or null.
+     */
+    synchronized void passed(Object correlation) {
+        String now = correlation == null ? null : correlation.toString();
+        if (Objects.equals(now, lastCorrelation)) {
+            return;
+        }
+        if (lastCorrelation != null) {
+            delivered.add(lastCorrelation);
+            Run r = incremental.get(lastCorrelation);
+            if (r != null) {
+                settle(r);
+            }
+        }
+        lastCorrelation = now;
+    }
+
+    private void settle(Run r) {
+        if (r.completedByDebezium && "RUNNING".equals(r.state)
+                && (r.rowsScanned >= 0 && r.rowsRead >= r.rowsScanned || delivered.contains(r.id))) {
+            r.state = "COMPLETED";
+            r.currentTable = null;
+            log.info("Incremental snapshot id={} COMPLETED and delivered: {} rows read, tables={}", r.id, r.rowsRead, r.tables);
+        }
     }
 
     /** A change (not a snapshot read) was acknowledged: an initial snapshot before it is over. */
@@ -92,18 +138,30 @@ final class SnapshotTracker {
         }
         switch (n.type()) {
             case "IN_PROGRESS" -> r.currentTable = table(n.data().getOrDefault("current_collection_in_progress", ""));
+            case "TABLE_SCAN_COMPLETED" -> r.rowsScanned = scanned(r.rowsScanned, n.data().get("total_rows_scanned"));
             case "COMPLETED" -> {
-                r.state = "COMPLETED";
-                r.currentTable = null;
+                r.completedByDebezium = true;
+                settle(r);
             }
             case "ABORTED" -> r.state = "ABORTED";
             default -> {
-                // STARTED, PAUSED, RESUMED, TABLE_SCAN_COMPLETED: the tables above say enough.
+                // STARTED, PAUSED, RESUMED: the tables above say enough.
             }
         }
         log.debug("Incremental snapshot notification id={} type={} data={}", n.id(), n.type(), n.data());
         if (!"IN_PROGRESS".equals(n.type())) {
             log.info("Incremental snapshot id={} {} tables={}", n.id(), n.type(), r.tables);
+        }
+    }
+
+    private static long scanned(long sum, String rows) {
+        if (sum < 0 || rows == null) {
+            return -1;
+        }
+        try {
+            return sum + Long.parseLong(rows.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
