@@ -1,17 +1,13 @@
 package io.datamesh.serde;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.util.Arrays;
 
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.Encoder;
-import org.apache.avro.io.EncoderFactory;
 
 /**
- * A buffered Avro encoder and its growing byte buffer, one per thread and reused record after
- * record: a direct encoder writes every varint byte through a synchronized stream, and a new
- * encoder per record allocates its buffer each time.
+ * An Avro encoder writing into its own growing byte array, one per thread and reused record after
+ * record: a direct encoder writes every varint byte through a synchronized stream, a buffered one
+ * copies its buffer out at every flush, and a new encoder per record allocates its buffer each time.
  */
 final class Encoding {
 
@@ -29,11 +25,8 @@ final class Encoding {
 
     private static final ThreadLocal<Encoding> PER_THREAD = ThreadLocal.withInitial(Encoding::new);
 
-    private final Bytes bytes = new Bytes();
-    private BinaryEncoder encoder;
+    private final ArrayEncoder encoder = new ArrayEncoder();
     private boolean inUse;
-    /** Whether the last record failed half-way: the encoder may hold some of its bytes. */
-    private boolean dirty;
 
     private Encoding() {
     }
@@ -46,52 +39,12 @@ final class Encoding {
         }
         e.inUse = true;
         try {
-            if (e.encoder == null || e.dirty) {
-                // Reconfiguring flushes what a failed record left in the encoder: the buffer is reset after.
-                // Otherwise the encoder stays bound to the buffer (configuring allocates a sink per call).
-                e.encoder = EncoderFactory.get().binaryEncoder(e.bytes, e.encoder);
-            }
-            e.bytes.reset();
-            e.dirty = true;
+            // Whatever a record that failed half-way left is forgotten here.
+            e.encoder.reset();
             writer.write(e.encoder);
-            e.encoder.flush();
-            e.dirty = false;
-            return e.bytes.toByteArray();
+            return e.encoder.toByteArray();
         } finally {
             e.inUse = false;
-        }
-    }
-
-    /** An unsynchronized byte array output stream. */
-    private static final class Bytes extends OutputStream {
-        private byte[] buf = new byte[512];
-        private int count;
-
-        void reset() {
-            count = 0;
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(buf, count);
-        }
-
-        @Override
-        public void write(int b) {
-            ensure(1);
-            buf[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            ensure(len);
-            System.arraycopy(b, off, buf, count, len);
-            count += len;
-        }
-
-        private void ensure(int more) {
-            if (count + more > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.datamesh.sources;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the usual change event without a general JSON parser: ASCII text, rows of scalar columns.
@@ -231,12 +232,40 @@ final class ChangeEventScanner {
         if (to - from != text.length()) {
             return false;
         }
+        int slot = text.hashCode() & (ASCII_NAMES.length - 1);
+        AsciiName known = ASCII_NAMES[slot];
+        if (known == null) {
+            known = new AsciiName(text);
+            ASCII_NAMES[slot] = known;
+        }
+        if (known.bytes != null && (known.text == text || known.text.equals(text))) {
+            return Arrays.equals(b, from, to, known.bytes, 0, known.bytes.length);
+        }
         for (int k = 0; k < text.length(); k++) {
             if (b[from + k] != text.charAt(k)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * The bytes of names asked for, by their hash: a mapping asks for the same few column names record
+     * after record, and comparing bytes with bytes is one vectorized call. The first name in a slot keeps
+     * it (another name of the same slot is compared char by char, nothing allocated per call); a slot
+     * holds one immutable entry, so threads filling it at once never see half of one.
+     */
+    private static final AsciiName[] ASCII_NAMES = new AsciiName[256];
+
+    /** A name and its bytes when it is ASCII (a scanned span is), else null bytes: compared char by char. */
+    private static final class AsciiName {
+        final String text;
+        final byte[] bytes;
+
+        AsciiName(String text) {
+            this.text = text;
+            this.bytes = text.chars().allMatch(c -> c < 0x80) ? text.getBytes(StandardCharsets.US_ASCII) : null;
+        }
     }
 
     /** True when the byte just read is {@code close}; gives up otherwise. */

@@ -22,6 +22,36 @@ class ChangeEventScannerTest {
     private static final int CASES = 20_000;
 
     @Test
+    void aNameSpellsASpanExactlyAsComparingCharByCharWouldWhateverNamesShareTheCache() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        String alphabet = "ab_zZ09\u00e9\u0100";
+        for (int trial = 0; trial < 20_000; trial++) {
+            StringBuilder name = new StringBuilder();
+            for (int k = random.nextInt(6); k > 0; k--) {
+                name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            // Equal names as other instances, and many names sharing the cache's slots.
+            String text = random.nextBoolean() ? name.toString() : new String(name);
+            byte[] span = new byte[2 + random.nextInt(6)];
+            for (int k = 0; k < span.length; k++) {
+                span[k] = (byte) (random.nextInt(4) == 0 ? random.nextInt(256) : alphabet.charAt(random.nextInt(5)));
+            }
+            if (random.nextBoolean() && text.chars().allMatch(c -> c < 0x80) && text.length() <= span.length - 1) {
+                System.arraycopy(text.getBytes(StandardCharsets.ISO_8859_1), 0, span, 1, text.length());
+            }
+            int from = 1;
+            int to = Math.min(span.length, 1 + text.length() + (random.nextInt(3) == 0 ? 1 : 0));
+            boolean expected = to - from == text.length();
+            for (int k = 0; expected && k < text.length(); k++) {
+                expected = span[from + k] == text.charAt(k);
+            }
+            assertThat(ChangeEventScanner.spells(span, from, to, text)).as("seed " + seed + " trial " + trial + ": '" + text + "'")
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
     void whatTheScannerReadsJacksonReadsTheSame() {
         Random random = new Random(SEED);
         int scannedPlain = 0;
