@@ -145,7 +145,7 @@ public final class DomainRuntime implements AutoCloseable {
         HostInfo me = HostInfo.buildFromEndpoint(settings.applicationServer().orElse(settings.advertisedHost() + ":" + bound));
         forwarder = new Forwarder(Duration.ofSeconds(2), Duration.ofSeconds(15));
         QueryService queries = new QueryService(domain, () -> streams, me, forwarder, java.time.Clock.systemUTC(),
-                this::partitions, status::freshness);
+                this::partitions, status::freshness, domainStreams.views());
         http = io.micronaut.context.ApplicationContext.builder()
                 .properties(Map.of("micronaut.server.host", settings.bindHost(), "micronaut.server.port", bound,
                         "micronaut.server.netty.max-initial-line-length", QueryService.MAX_REQUEST_LINE_BYTES,
@@ -223,6 +223,11 @@ public final class DomainRuntime implements AutoCloseable {
     /** What this instance read and published. */
     public ProductMetrics products() {
         return products;
+    }
+
+    /** The view stores this instance's active tasks have open, by view and partition (what its queries read). */
+    public io.datamesh.sdk.ViewStores views() {
+        return domainStreams.views();
     }
 
     /** The declaration this runtime runs. */

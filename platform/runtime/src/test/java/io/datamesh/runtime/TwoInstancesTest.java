@@ -8,8 +8,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.datamesh.kafka.embedded.EmbeddedKafkaExtension;
 import io.datamesh.sdk.Domain;
@@ -29,7 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two instances of one domain share its partitions; when one stops the other takes over, and nothing is published twice. */
+/**
+ * Two instances of one domain share its partitions; when one stops the other takes over, and nothing is published twice.
+ * Each reads for its queries exactly the view partitions it processes: not a standby's, not one that moved away.
+ */
 class TwoInstancesTest {
 
     @RegisterExtension
@@ -54,16 +60,21 @@ class TwoInstancesTest {
 
     @Test
     void twoInstancesSplitThePartitionsAndOneTakesOverWhenTheOtherStops() throws Exception {
-        DomainRuntime a = DomainRuntime.of(new PairDomain(), RuntimeSettings.builder(KAFKA.bootstrapServers(), state.resolve("a")).build()).start();
-        DomainRuntime b = DomainRuntime.of(new PairDomain(), RuntimeSettings.builder(KAFKA.bootstrapServers(), state.resolve("b")).build()).start();
+        DomainRuntime a = DomainRuntime.of(new PairDomain(), RuntimeSettings.builder(KAFKA.bootstrapServers(), state.resolve("a")).standbyReplicas(1).build()).start();
+        DomainRuntime b = DomainRuntime.of(new PairDomain(), RuntimeSettings.builder(KAFKA.bootstrapServers(), state.resolve("b")).standbyReplicas(1).build()).start();
         try {
             awaitTrue(() -> rawPartitions(a) + rawPartitions(b) == 3 && rawPartitions(a) > 0 && rawPartitions(b) > 0);
             produce(0, 60);
             awaitTrue(() -> a.products().publishedCount("pair.product.orders.v1") > 0 && b.products().publishedCount("pair.product.orders.v1") > 0);
             awaitTrue(() -> a.products().publishedCount("pair.product.orders.v1") + b.products().publishedCount("pair.product.orders.v1") == 60);
+            awaitTrue(() -> readable(a).equals(viewPartitions(a)) && readable(b).equals(viewPartitions(b))
+                    && readable(a).size() + readable(b).size() == 3);
+            assertThat(readable(a)).as("each view partition read by its one active instance").doesNotContainAnyElementsOf(readable(b));
 
             b.close();
+            assertThat(readable(b)).as("a closed instance reads nothing").isEmpty();
             awaitTrue(() -> rawPartitions(a) == 3);
+            awaitTrue(() -> readable(a).equals(Set.of(0, 1, 2)));
             produce(60, 120);
             awaitTrue(() -> readProducts().size() >= 120);
             List<ProductRecord<String>> all = readProducts();
@@ -77,6 +88,17 @@ class TwoInstancesTest {
 
     private static long rawPartitions(DomainRuntime r) {
         return r.activePartitions().stream().filter(p -> p.topic().equals("pair.raw.orders")).count();
+    }
+
+    /** The view partitions {@code r} processes. */
+    private static Set<Integer> viewPartitions(DomainRuntime r) {
+        return r.activePartitions().stream().filter(p -> p.topic().equals("pair.product.orders.v1")).map(p -> p.partition())
+                .collect(Collectors.toSet());
+    }
+
+    /** The view partitions {@code r} reads for its queries from the stores its view writers registered. */
+    private static Set<Integer> readable(DomainRuntime r) {
+        return IntStream.range(0, 3).filter(p -> r.views().active("orders-by-id", p) != null).boxed().collect(Collectors.toSet());
     }
 
     private static void produce(int from, int to) throws Exception {

@@ -43,6 +43,7 @@ public final class DomainStreams {
     private final int maxRecordBytes;
     private final DeadLetterCounts deadLetters = new DeadLetterCounts();
     private final ProductMetrics metrics = new ProductMetrics();
+    private final ViewStores views = new ViewStores();
 
     private DomainStreams(Domain domain, int maxRecordBytes) {
         this.domain = Objects.requireNonNull(domain, "domain");
@@ -81,6 +82,11 @@ public final class DomainStreams {
         return metrics;
     }
 
+    /** The view stores this domain's active tasks have open, for its query service. */
+    public ViewStores views() {
+        return views;
+    }
+
     /** A new topology of the domain, with the size limit; every call builds a fresh one. */
     public Topology topology() {
         return DomainTopology.build(domain, maxRecordBytes);
@@ -90,8 +96,8 @@ public final class DomainStreams {
      * The Kafka Streams settings every deployment of this domain runs with, keyed as
      * {@link StreamsConfig} expects them: {@link StreamsDefaults}, the application id,
      * {@code exactly_once_v2}, the DLQ topic and the platform's handler for deserialization,
-     * processing and production errors (also in global stores), the shared dead-letter counts and
-     * product metrics, reading new inputs from the earliest offset, and a producer request limit
+     * processing and production errors (also in global stores), the shared dead-letter counts,
+     * product metrics and open view stores, reading new inputs from the earliest offset, and a producer request limit
      * above the record size limit. A deployment may add its own settings and overrides on top.
      */
     public Map<String, Object> settings() {
@@ -105,6 +111,7 @@ public final class DomainStreams {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(DeadLetterCounts.CONFIG_KEY, deadLetters);
         p.put(ProductMetrics.CONFIG_KEY, metrics);
+        p.put(ViewStores.CONFIG_KEY, views);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Product values over maxRecordBytes are refused at serialization (a dead letter); the producer's
         // own limit leaves room for key, headers and batch overhead so it never trips on them.

@@ -35,6 +35,7 @@ import io.datamesh.bitemporal.aggregate.BucketKey;
 import io.datamesh.bitemporal.aggregate.BucketValue;
 import io.datamesh.bitemporal.aggregate.TimeBucket;
 import io.datamesh.sdk.Domain;
+import io.datamesh.sdk.ViewStores;
 import io.datamesh.sdk.record.AvroProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
 import io.datamesh.topics.TopicName;
@@ -50,6 +51,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -108,6 +110,7 @@ public final class QueryService {
 
     private final Domain domain;
     private final Supplier<KafkaStreams> streams;
+    private final ViewStores views;
     private final HostInfo self;
     private final Forwarder forwarder;
     private final QueryTime time;
@@ -124,11 +127,13 @@ public final class QueryService {
      * @param clock the clock that says what "now" is
      * @param partitionCount partitions of a topic
      * @param freshness now − newest recordedAt of a product topic this instance published
+     * @param views the view stores this instance's active tasks have open (read without asking Kafka Streams again)
      */
     public QueryService(Domain domain, Supplier<KafkaStreams> streams, HostInfo self, Forwarder forwarder, Clock clock,
-                        Function<String, Integer> partitionCount, Function<String, Optional<Duration>> freshness) {
+                        Function<String, Integer> partitionCount, Function<String, Optional<Duration>> freshness, ViewStores views) {
         this.domain = domain;
         this.streams = streams;
+        this.views = views;
         this.self = self;
         this.forwarder = forwarder;
         this.time = new QueryTime(domain.zone(), clock);
@@ -556,6 +561,12 @@ public final class QueryService {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(INSTANCE, self.host() + ":" + self.port());
         headers.put(PARTITION, String.valueOf(partition));
+        KeyValueStore<Bytes, byte[]> own = s.state().isRunningOrRebalancing() ? views.active(store, partition) : null;
+        if (own != null) {
+            // The partition's store as its view writer holds it: what Kafka Streams would hand out, not looked up again.
+            headers.put(SERVED_BY, "active");
+            return new Read(own, headers);
+        }
         StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> active =
                 StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition);
         try {

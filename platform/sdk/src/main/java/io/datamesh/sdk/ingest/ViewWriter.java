@@ -1,6 +1,7 @@
 package io.datamesh.sdk.ingest;
 
 import io.datamesh.bitemporal.BitemporalStore;
+import io.datamesh.sdk.ViewStores;
 import io.datamesh.sdk.dlq.Faults;
 import io.datamesh.sdk.dlq.PoisonRecordException;
 import io.datamesh.sdk.dlq.ReasonClass;
@@ -30,6 +31,9 @@ public final class ViewWriter<P> implements Processor<byte[], byte[], Void, Void
     private final ProductFormat<P> format;
     private final String topic;
     private BitemporalStore<ProductRecord<P>> view;
+    private ViewStores stores;
+    private KeyValueStore<Bytes, byte[]> store;
+    private int partition;
 
     public ViewWriter(String storeName, ProductFormat<P> format, String topic) {
         this.storeName = storeName;
@@ -39,8 +43,19 @@ public final class ViewWriter<P> implements Processor<byte[], byte[], Void, Void
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        KeyValueStore<Bytes, byte[]> store = context.getStateStore(storeName);
+        store = context.getStateStore(storeName);
         view = new BitemporalStore<>(store, format.serde(topic), topic);
+        // Kafka Streams starts a task's processors once its stores are restored: from now on queries may read this partition here.
+        partition = context.taskId().partition();
+        stores = ViewStores.from(context.appConfigs());
+        stores.opened(storeName, partition, store);
+    }
+
+    @Override
+    public void close() {
+        if (stores != null) {
+            stores.closed(storeName, partition, store);
+        }
     }
 
     @Override
