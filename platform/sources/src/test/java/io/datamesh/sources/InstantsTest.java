@@ -28,6 +28,34 @@ class InstantsTest {
     }
 
     @Test
+    void formatsWhatInstantToStringWritesForRandomAndExtremeInstants() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        long[] edges = {0, -1, 1, 86_399, 86_400, -86_400, -86_401, 951_782_400L /* 2000-02-29 */, 4_107_456_000L /* 2100-03-01 */,
+                -62_167_219_200L, -62_167_219_201L, 253_402_300_799L, 253_402_300_800L, Instant.MIN.getEpochSecond(),
+                Instant.MAX.getEpochSecond(), -2_208_988_800L /* 1900-01-01 */};
+        int[] nanos = {0, 1, 999_999_999, 1_000, 1_000_000, 250_000_000, 123_456_000, 100};
+        for (long s : edges) {
+            for (int n : nanos) {
+                Instant t = Instant.ofEpochSecond(s, n);
+                assertThat(Instants.format(t)).as("%s", t).isEqualTo(t.toString());
+            }
+        }
+        for (int i = 0; i < 200_000; i++) {
+            long s = random.nextInt(3) == 0 ? random.nextLong(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond())
+                    : random.nextLong(-62_167_219_200L - 86_400 * 400L, 253_402_300_799L + 86_400 * 400L);
+            int n = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1_000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant t = Instant.ofEpochSecond(s, n);
+            assertThat(Instants.format(t)).as("%s (seed %d)", t, seed).isEqualTo(t.toString());
+        }
+    }
+
+    @Test
     void readsEveryFractionLength() {
         String base = "2018-07-08T10:30:00";
         String digits = "123456789";

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import io.datamesh.bitemporal.Version;
 import io.datamesh.sdk.record.ProductRecord;
+import io.datamesh.sources.Instants;
 import io.datamesh.sources.SourcePosition;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
@@ -34,8 +35,8 @@ public final class JsonRendering {
         ProductRecord<?> r = version.value();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("key", version.entity());
-        out.put("validFrom", version.validFrom().toString());
-        out.put("recordedAt", version.recordedAt().toString());
+        out.put("validFrom", Instants.format(version.validFrom()));
+        out.put("recordedAt", Instants.format(version.recordedAt()));
         out.put("operation", version.operation().name());
         if (r != null) {
             out.put("source", source(r.source()));
@@ -76,6 +77,9 @@ public final class JsonRendering {
         }
         if (v instanceof BigDecimal d) {
             return d.toPlainString();
+        }
+        if (v instanceof java.time.Instant instant) {
+            return Instants.format(instant); // as its toString, without DateTimeFormatter
         }
         if (v instanceof CharSequence || v instanceof Enum<?> || v instanceof TemporalAccessor || v instanceof java.util.UUID) {
             return v.toString();

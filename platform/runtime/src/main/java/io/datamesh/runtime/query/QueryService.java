@@ -38,6 +38,7 @@ import io.datamesh.sdk.Domain;
 import io.datamesh.sdk.ViewStores;
 import io.datamesh.sdk.record.AvroProductFormat;
 import io.datamesh.sdk.record.ProductRecord;
+import io.datamesh.sources.Instants;
 import io.datamesh.topics.TopicName;
 import io.netty.channel.EventLoop;
 import org.apache.kafka.common.serialization.Serde;
@@ -111,6 +112,7 @@ public final class QueryService {
     private final Domain domain;
     private final Supplier<KafkaStreams> streams;
     private final ViewStores views;
+    private volatile Map<String, Domain.View<?>> viewsByName;
     private final HostInfo self;
     private final Forwarder forwarder;
     private final QueryTime time;
@@ -253,8 +255,8 @@ public final class QueryService {
             body.put("domain", domain.name());
             body.put("view", view.name());
             body.put("key", key);
-            body.put("validAt", validAt.toString());
-            body.put("knownAt", knownAt.toString());
+            body.put("validAt", Instants.format(validAt));
+            body.put("knownAt", Instants.format(knownAt));
             if (version.isEmpty()) {
                 body.put("message", "key '" + key + "' of " + view.name() + " has no version valid at " + validAt + " as known at " + knownAt);
                 return new Answer(404, Map.of(), write(error("not_found", body)));
@@ -745,8 +747,19 @@ public final class QueryService {
     }
 
     private Domain.View<?> view(String name) {
-        return domain.views().stream().filter(v -> v.name().equals(name)).findFirst()
-                .orElseThrow(() -> QueryException.unknown("view", name, domain.views().stream().map(Domain.View::name).toList()));
+        Map<String, Domain.View<?>> byName = viewsByName;
+        if (byName == null) {
+            // The domain is declared before its runtime serves queries: its views are looked up by name, not listed anew each time.
+            Map<String, Domain.View<?>> all = new LinkedHashMap<>();
+            domain.views().forEach(v -> all.put(v.name(), v));
+            byName = Map.copyOf(all);
+            viewsByName = byName;
+        }
+        Domain.View<?> view = byName.get(name);
+        if (view == null) {
+            throw QueryException.unknown("view", name, domain.views().stream().map(Domain.View::name).toList());
+        }
+        return view;
     }
 
     private static void requireKey(String key) {
