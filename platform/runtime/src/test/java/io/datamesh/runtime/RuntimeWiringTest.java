@@ -56,6 +56,8 @@ class RuntimeWiringTest {
                     assertThat(deployed.get(key)).isSameAs(runtime.deadLetters());
                 } else if (key.equals(ProductMetrics.CONFIG_KEY)) {
                     assertThat(deployed.get(key)).isSameAs(runtime.products());
+                } else if (key.equals(io.datamesh.sdk.ViewStores.CONFIG_KEY)) {
+                    assertThat(deployed.get(key)).as("what the runtime's queries read").isSameAs(runtime.views());
                 } else {
                     assertThat(deployed.get(key)).as(key).isEqualTo(value);
                 }
