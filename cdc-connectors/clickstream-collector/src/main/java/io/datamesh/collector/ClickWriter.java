@@ -68,13 +68,14 @@ final class ClickWriter implements AutoCloseable {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 AdminClientConfig.CLIENT_ID_CONFIG, "mesh-collector-" + config.name() + "-admin"));
         KafkaProducer<byte[], byte[]> producer = null;
+        var receipts = TopicNames.receipts(config.topic().domain());
         try {
             ProvisionReport report = new TopicProvisioner(admin, 30_000).ensure(List.of(TopicSpec.of(config.topic(), topics),
-                    TopicSpec.of(TopicNames.receipts(config.topic().domain()), topics)));
+                    TopicSpec.of(receipts, topics)));
             log.info("Collector topic={} created={} drifts={}", config.topicName(), !report.created().isEmpty(), report.drifts().size());
             producer = new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(), new ByteArraySerializer());
             producer.partitionsFor(config.topicName()); // metadata before the first request
-            producer.partitionsFor(TopicNames.receipts(config.topic().domain()).value());
+            producer.partitionsFor(receipts.value());
         } catch (RuntimeException e) {
             if (producer != null) {
                 producer.close(Duration.ZERO);
