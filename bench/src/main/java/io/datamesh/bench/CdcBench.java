@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import io.datamesh.apps.orders.OrdersTables;
 import io.datamesh.cdc.debezium.Capture;
 import io.datamesh.cdc.debezium.CaptureConfig;
 import io.datamesh.cdc.debezium.CaptureStatus;
@@ -55,7 +56,7 @@ final class CdcBench implements Bench {
         this.streamRows = context.scale(20_000);
         db = SourceDatabase.acquire();
         SourceDatabase.createDatabase(db, DATABASE);
-        db.execute("USE " + DATABASE, String.format(SourceDatabase.ORDERS, "snapshot_orders"), String.format(SourceDatabase.ORDERS, "stream_orders"));
+        db.execute("USE " + DATABASE, OrdersTables.ORDERS.create("snapshot_orders"), OrdersTables.ORDERS.create("stream_orders"));
         try (Connection c = SourceDatabase.connect(db, DATABASE)) {
             insert(c, "snapshot_orders", "s", 0, snapshotRows);
         }

@@ -27,6 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datamesh.apps.orders.OrdersDomain;
+import io.datamesh.apps.orders.OrdersTables;
 import io.datamesh.cdc.debezium.Capture;
 import io.datamesh.cdc.debezium.CaptureConfig;
 import io.datamesh.cdc.debezium.CaptureStatus;
@@ -112,7 +113,7 @@ final class CommitLatencyBench implements Bench {
         this.rows = context.scale(4 * RATE);
         db = SourceDatabase.acquire();
         SourceDatabase.createDatabase(db, DATABASE);
-        db.execute("USE " + DATABASE, String.format(SourceDatabase.ORDERS, "orders"), SourceDatabase.ORDER_LINES);
+        db.execute("USE " + DATABASE, OrdersTables.ORDERS.create("orders"), OrdersTables.ORDER_LINES.create("order_lines"));
         String bootstrap = context.kafka().bootstrapServers();
         CaptureConfig config = SourceDatabase.capture(db, bootstrap, DOMAIN, DATABASE, "orders,order_lines");
         capture = Capture.start(config);

@@ -21,31 +21,6 @@ import io.datamesh.mariadb.embedded.EmbeddedMariaDb;
  */
 final class SourceDatabase {
 
-    /** The demo's {@code orders.orders} table (see platform/dev's DemoDatabase), the one the orders domain maps. */
-    static final String ORDERS = """
-            CREATE TABLE %s (
-              id VARCHAR(40) NOT NULL PRIMARY KEY,
-              pizzeria_id VARCHAR(40) NOT NULL,
-              customer_id VARCHAR(40) NULL,
-              status VARCHAR(20) NOT NULL,
-              placed_at TIMESTAMP(3) NOT NULL,
-              total DECIMAL(10,2) NOT NULL,
-              updated_at TIMESTAMP(3) NOT NULL
-            )""";
-    /** The demo's {@code orders.order_lines}: captured with the orders so that the orders domain finds both its raw topics. */
-    static final String ORDER_LINES = """
-            CREATE TABLE order_lines (
-              order_id VARCHAR(40) NOT NULL,
-              line_no INT NOT NULL,
-              pizzeria_id VARCHAR(40) NOT NULL,
-              product_id VARCHAR(40) NOT NULL,
-              quantity INT NOT NULL,
-              unit_price DECIMAL(10,2) NOT NULL,
-              placed_at TIMESTAMP(3) NOT NULL,
-              refunded BOOLEAN NOT NULL DEFAULT FALSE,
-              updated_at TIMESTAMP(3) NOT NULL,
-              PRIMARY KEY (order_id, line_no)
-            )""";
     /** The columns in the order of {@link #INSERT}'s parameters. */
     static final String INSERT = "INSERT INTO %s (id, pizzeria_id, customer_id, status, placed_at, total, updated_at)"
             + " VALUES (?, ?, ?, 'PLACED', ?, ?, ?)";

@@ -35,6 +35,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datamesh.amqp.embedded.EmbeddedAmqpBroker;
 import io.datamesh.apps.kitchen.KitchenDomain;
 import io.datamesh.apps.orders.OrdersDomain;
+import io.datamesh.apps.orders.OrdersTables;
 import io.datamesh.apps.sales.SalesDomain;
 import io.datamesh.bench.DomainJarFile;
 import io.datamesh.bridge.BridgeConfig;
@@ -348,12 +349,7 @@ public final class ChaosMain {
         int changes = rows / 10;
         Map<String, Integer> model = new TreeMap<>();
         try (EmbeddedMariaDb mariadb = EmbeddedMariaDb.builder().dir(home.resolve("mariadb")).build().start()) {
-            mariadb.execute("CREATE DATABASE orders", """
-                    CREATE TABLE orders.order_lines (
-                      order_id VARCHAR(40) NOT NULL, line_no INT NOT NULL, pizzeria_id VARCHAR(40) NOT NULL,
-                      product_id VARCHAR(40) NOT NULL, quantity INT NOT NULL, unit_price DECIMAL(10,2) NOT NULL,
-                      placed_at TIMESTAMP(3) NOT NULL, refunded BOOLEAN NOT NULL DEFAULT FALSE, updated_at TIMESTAMP(3) NOT NULL,
-                      PRIMARY KEY (order_id, line_no))""");
+            mariadb.execute("CREATE DATABASE orders", OrdersTables.ORDER_LINES.create("orders.order_lines"));
             try (Connection root = mariadb.connect("")) {
                 CaptureGrants.createUser(root, "orders_cdc", "mesh-cdc", "orders");
             }

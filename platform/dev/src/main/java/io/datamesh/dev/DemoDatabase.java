@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
+import io.datamesh.apps.orders.OrdersTables;
 import io.datamesh.cdc.debezium.CaptureGrants;
 
 /**
@@ -29,29 +30,8 @@ final class DemoDatabase {
     private static final List<String> SCHEMA = List.of(
             "CREATE DATABASE IF NOT EXISTS orders",
             "CREATE DATABASE IF NOT EXISTS inventory",
-            """
-            CREATE TABLE IF NOT EXISTS orders.orders (
-              id VARCHAR(40) NOT NULL PRIMARY KEY,
-              pizzeria_id VARCHAR(40) NOT NULL,
-              customer_id VARCHAR(40) NULL,
-              status VARCHAR(20) NOT NULL,
-              placed_at TIMESTAMP(3) NOT NULL,
-              total DECIMAL(10,2) NOT NULL,
-              updated_at TIMESTAMP(3) NOT NULL
-            )""",
-            """
-            CREATE TABLE IF NOT EXISTS orders.order_lines (
-              order_id VARCHAR(40) NOT NULL,
-              line_no INT NOT NULL,
-              pizzeria_id VARCHAR(40) NOT NULL,
-              product_id VARCHAR(40) NOT NULL,
-              quantity INT NOT NULL,
-              unit_price DECIMAL(10,2) NOT NULL,
-              placed_at TIMESTAMP(3) NOT NULL,
-              refunded BOOLEAN NOT NULL DEFAULT FALSE,
-              updated_at TIMESTAMP(3) NOT NULL,
-              PRIMARY KEY (order_id, line_no)
-            )""",
+            OrdersTables.ORDERS.createIfAbsent("orders.orders"),
+            OrdersTables.ORDER_LINES.createIfAbsent("orders.order_lines"),
             """
             CREATE TABLE IF NOT EXISTS inventory.write_offs (
               id VARCHAR(40) NOT NULL PRIMARY KEY,
