@@ -2,6 +2,7 @@ package io.datamesh.bridge;
 
 import static io.datamesh.bridge.KafkaTopics.until;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -78,6 +79,19 @@ class QpidBridgeTest {
         GetResponse dead = bus.get(config.deadLetterQueue());
         assertThat(dead.getProps().getMessageId()).isEqualTo("p1:BAKED");
         bus.channel().basicAck(dead.getEnvelope().getDeliveryTag(), false);
+    }
+
+    @Test
+    void theKitchensPublisherClosesQuietlyWhenTheBrokerStoppedFirst() {
+        // make run's embedded broker stops itself when the JVM does, possibly before the demo closes its publisher.
+        TestBus own = TestBus.embedded();
+        KitchenBusPublisher publisher;
+        try {
+            publisher = KitchenBusPublisher.connect(own.uri());
+        } finally {
+            own.close();
+        }
+        assertThatCode(publisher::close).doesNotThrowAnyException();
     }
 
     @Test

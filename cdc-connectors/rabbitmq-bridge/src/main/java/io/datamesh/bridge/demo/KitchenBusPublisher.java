@@ -20,6 +20,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
 
 /**
  * The kitchen service of the demo, as it puts its events on the bus by the conventions: every step
@@ -150,6 +151,8 @@ public final class KitchenBusPublisher implements AutoCloseable {
     public void close() {
         try {
             connection.close(5_000);
+        } catch (ShutdownSignalException e) {
+            // The broker closed the connection first (make run's embedded broker stops itself when the JVM does): nothing left to close.
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the kitchen publisher's connection", e);
         }
