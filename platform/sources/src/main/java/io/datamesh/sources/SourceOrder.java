@@ -1,8 +1,7 @@
 package io.datamesh.sources;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A source position as bytes whose unsigned order is the positions' order: within one stream the
@@ -28,46 +27,87 @@ public final class SourceOrder {
 
     /** The position's bytes, then the entity's: records of several entities from one source position. */
     public static byte[] of(SourcePosition p, String entity) {
-        ByteArrayOutputStream out = write(p);
-        text(out, entity);
+        Bytes out = write(p);
+        out.text(entity);
         return out.toByteArray();
     }
 
-    private static ByteArrayOutputStream write(SourcePosition p) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        out.write(p.kind().ordinal());
-        text(out, p.source());
+    private static Bytes write(SourcePosition p) {
+        Bytes out = new Bytes();
+        out.put(p.kind().ordinal());
+        out.text(p.source());
         if (p.kind() == SourcePosition.Kind.CDC) {
             SourcePosition.Gtid gtid = SourcePosition.Gtid.parse(p.id());
             if (gtid == null) {
-                out.write(0);
+                out.put(0);
             } else {
-                out.write(1);
-                text(out, gtid.domain());
-                number(out, gtid.sequence());
+                out.put(1);
+                out.text(gtid.domain());
+                out.number(gtid.sequence());
             }
             SourcePosition.BinlogFile file = SourcePosition.BinlogFile.parse(p.segment());
-            text(out, file.basename());
-            number(out, file.sequence());
+            out.text(file.basename());
+            out.number(file.sequence());
         }
-        text(out, p.segment());
-        out.writeBytes(ByteBuffer.allocate(12).putLong(p.offset() ^ Long.MIN_VALUE).putInt(p.row() ^ Integer.MIN_VALUE).array());
-        text(out, p.id() == null ? "" : p.id());
+        out.text(p.segment());
+        out.number(p.offset());
+        out.number(p.row());
+        out.text(p.id() == null ? "" : p.id());
         return out;
     }
 
-    private static void number(ByteArrayOutputStream out, long n) {
-        out.writeBytes(ByteBuffer.allocate(8).putLong(n ^ Long.MIN_VALUE).array());
-    }
+    /**
+     * A growing byte array, not synchronized: a view computes a tie-break for every version it writes,
+     * and a {@code ByteArrayOutputStream} locks for every byte.
+     */
+    private static final class Bytes {
+        private byte[] buf = new byte[64];
+        private int count;
 
-    private static void text(ByteArrayOutputStream out, String s) {
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            out.write(b);
-            if (b == 0) {
-                out.write(0xFF);
+        void put(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        /** {@code n} big-endian, sign bit flipped: unsigned byte order is the numbers' order. */
+        void number(long n) {
+            ensure(8);
+            long v = n ^ Long.MIN_VALUE;
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[count++] = (byte) (v >>> shift);
             }
         }
-        out.write(0);
-        out.write(0);
+
+        void number(int n) {
+            ensure(4);
+            int v = n ^ Integer.MIN_VALUE;
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                buf[count++] = (byte) (v >>> shift);
+            }
+        }
+
+        /** UTF-8, each 0x00 written as 0x00 0xFF, ended by 0x00 0x00. */
+        void text(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            ensure(2 * utf8.length + 2);
+            for (byte b : utf8) {
+                buf[count++] = b;
+                if (b == 0) {
+                    buf[count++] = (byte) 0xFF;
+                }
+            }
+            buf[count++] = 0;
+            buf[count++] = 0;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(2 * buf.length, count + more));
+            }
+        }
     }
 }
