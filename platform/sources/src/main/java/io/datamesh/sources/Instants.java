@@ -1,5 +1,6 @@
 package io.datamesh.sources;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -75,7 +76,7 @@ public final class Instants {
             at += fraction;
         }
         b[at] = 'Z';
-        return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        return new String(b, StandardCharsets.US_ASCII);
     }
 
     /** {@code value} in {@code width} decimal digits, zero-padded, at {@code at}. */

@@ -750,9 +750,7 @@ public final class QueryService {
         Map<String, Domain.View<?>> byName = viewsByName;
         if (byName == null) {
             // The domain is declared before its runtime serves queries: its views are looked up by name, not listed anew each time.
-            Map<String, Domain.View<?>> all = new LinkedHashMap<>();
-            domain.views().forEach(v -> all.put(v.name(), v));
-            byName = Map.copyOf(all);
+            byName = domain.views().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Domain.View::name, v -> v));
             viewsByName = byName;
         }
         Domain.View<?> view = byName.get(name);
