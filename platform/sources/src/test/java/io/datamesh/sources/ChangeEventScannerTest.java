@@ -26,27 +26,37 @@ class ChangeEventScannerTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         String alphabet = "ab_zZ09\u00e9\u0100";
-        for (int trial = 0; trial < 20_000; trial++) {
+        for (int trial = 0; trial < 50_000; trial++) {
+            // Names of every length the comparison treats apart: under 8 bytes, 8 to 16, longer.
             StringBuilder name = new StringBuilder();
-            for (int k = random.nextInt(6); k > 0; k--) {
+            for (int k = random.nextInt(random.nextBoolean() ? 6 : 25); k > 0; k--) {
                 name.append(alphabet.charAt(random.nextInt(alphabet.length())));
             }
             // Equal names as other instances, and many names sharing the cache's slots.
             String text = random.nextBoolean() ? name.toString() : new String(name);
-            byte[] span = new byte[2 + random.nextInt(6)];
+            // The span somewhere in an array, with bytes before and after it (or none after: the array's end).
+            int before = random.nextInt(4);
+            int after = random.nextInt(3) == 0 ? 0 : random.nextInt(12);
+            int length = text.length() + (random.nextInt(4) == 0 ? random.nextInt(3) - 1 : 0);
+            byte[] span = new byte[before + Math.max(length, 0) + after];
             for (int k = 0; k < span.length; k++) {
                 span[k] = (byte) (random.nextInt(4) == 0 ? random.nextInt(256) : alphabet.charAt(random.nextInt(5)));
             }
-            if (random.nextBoolean() && text.chars().allMatch(c -> c < 0x80) && text.length() <= span.length - 1) {
-                System.arraycopy(text.getBytes(StandardCharsets.ISO_8859_1), 0, span, 1, text.length());
+            int from = before;
+            int to = before + Math.max(length, 0);
+            if (random.nextBoolean() && text.chars().allMatch(c -> c < 0x80)) {
+                byte[] ascii = text.getBytes(StandardCharsets.ISO_8859_1);
+                System.arraycopy(ascii, 0, span, from, Math.min(ascii.length, to - from));
+                if (random.nextInt(3) == 0 && to > from) {
+                    span[from + random.nextInt(to - from)] ^= (byte) (1 << random.nextInt(8)); // one bit off, anywhere
+                }
             }
-            int from = 1;
-            int to = Math.min(span.length, 1 + text.length() + (random.nextInt(3) == 0 ? 1 : 0));
             boolean expected = to - from == text.length();
             for (int k = 0; expected && k < text.length(); k++) {
                 expected = span[from + k] == text.charAt(k);
             }
-            assertThat(ChangeEventScanner.spells(span, from, to, text)).as("seed " + seed + " trial " + trial + ": '" + text + "'")
+            assertThat(ChangeEventScanner.spells(span, from, to, text))
+                    .as("seed " + seed + " trial " + trial + ": '" + text + "' in " + java.util.Arrays.toString(span) + " at " + from)
                     .isEqualTo(expected);
         }
     }
@@ -99,7 +109,8 @@ class ChangeEventScannerTest {
     void everyByteInATextIsReadAsJacksonReadsItOrLeftToJackson() throws java.io.IOException {
         for (int c = 0; c < 256; c++) {
             for (String template : new String[] {"{\"op\":\"c\",\"after\":{\"a\":\"%s\"}}", "{\"op\":\"c\",\"after\":{\"%s\":1}}"}) {
-                for (String around : new String[] {"#", "x#", "#y", "abcdefgh#ijklmnop"}) {
+                // The byte at every place of a longer text, and as its last character.
+                for (String around : arounds()) {
                     String text = around.replace("#", "\u0000");
                     byte[] bytes = String.format(template, text).getBytes(StandardCharsets.ISO_8859_1);
                     int at = indexOf(bytes, (byte) 0);
@@ -115,6 +126,17 @@ class ChangeEventScannerTest {
                 }
             }
         }
+    }
+
+    /** Texts with the byte under test ({@code #}) at each of 0–17 places, with and without more text after it. */
+    private static List<String> arounds() {
+        List<String> arounds = new ArrayList<>();
+        String plain = "abcdefghijklmnopq";
+        for (int at = 0; at <= plain.length(); at++) {
+            arounds.add(plain.substring(0, at) + "#" + plain.substring(at));
+            arounds.add(plain.substring(0, at) + "#");
+        }
+        return arounds;
     }
 
     /**
