@@ -56,6 +56,29 @@ final class ArrayEncoder extends BinaryEncoder {
         count += BinaryData.encodeDouble(d, buf, count);
     }
 
+    /**
+     * A string of ASCII characters (column values and names mostly are) written char by char, its
+     * length first (one byte a character); anything else as Avro writes it (UTF-8 through an array).
+     */
+    @Override
+    public void writeString(String s) throws java.io.IOException {
+        int n = s.length();
+        int start = count;
+        ensure(5 + n);
+        int at = start + BinaryData.encodeInt(n, buf, start);
+        byte[] b = buf;
+        for (int k = 0; k < n; k++) {
+            char c = s.charAt(k);
+            if (c >= 0x80) {
+                count = start;
+                super.writeString(s);
+                return;
+            }
+            b[at + k] = (byte) c;
+        }
+        count = at + n;
+    }
+
     @Override
     public void writeFixed(byte[] bytes, int start, int len) {
         ensure(len);

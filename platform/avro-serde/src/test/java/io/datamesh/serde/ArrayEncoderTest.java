@@ -18,7 +18,25 @@ class ArrayEncoderTest {
 
     private static final long[] LONGS = {0, 1, -1, 63, 64, -64, -65, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE};
     private static final double[] DOUBLES = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.MIN_VALUE, -1e300, 3.25};
-    private static final String[] STRINGS = {"", "a", "pizza", "é", "日本", "\uD83C\uDF55", "\u0000", "x".repeat(700)};
+    private static final String[] STRINGS = {"", "a", "pizza", "é", "日本", "\uD83C\uDF55", "\u0000", "x".repeat(700),
+            "\u007f", "\u0080", "\uD83C", "a\uDF55b", "x".repeat(63), "x".repeat(64), "x".repeat(8191), "x".repeat(8192)};
+
+    /**
+     * A random string: mostly ASCII of a length around the varint's steps (one length byte up to 63),
+     * sometimes with one character beyond ASCII (2, 3 and 4 UTF-8 bytes, an unpaired surrogate) anywhere.
+     */
+    private static String string(Random random) {
+        int n = random.nextInt(4) == 0 ? random.nextInt(200) : random.nextInt(70);
+        StringBuilder s = new StringBuilder(n);
+        for (int k = 0; k < n; k++) {
+            s.append((char) random.nextInt(0x80));
+        }
+        if (n > 0 && random.nextInt(3) == 0) {
+            String[] odd = {"\u0080", "\u00ff", "\u0800", "\uffff", "\uD83C\uDF55", "\uD83C", "\uDF55"};
+            s.insert(random.nextInt(n), odd[random.nextInt(odd.length)]);
+        }
+        return s.toString();
+    }
 
     @Test
     void randomSequencesOfWritesGiveAvrosBytes() throws IOException {
@@ -74,7 +92,7 @@ class ArrayEncoderTest {
                 b.writeDouble(v);
             }
             case 6 -> {
-                String v = STRINGS[random.nextInt(STRINGS.length)];
+                String v = random.nextBoolean() ? STRINGS[random.nextInt(STRINGS.length)] : string(random);
                 a.writeString(v);
                 b.writeString(v);
             }
