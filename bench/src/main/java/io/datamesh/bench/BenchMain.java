@@ -192,6 +192,8 @@ public final class BenchMain {
                 .row(new Row("B8.1n", "asOf over HTTP ÷ the machine's floor", "query-http-local", "p50 µs", "B8.5", Goal.atMost(2)))
                 .row(new Row("B8.1tn", "asOf over HTTP, p99 ÷ the machine's floor p99", "query-http-local", "p99 µs", "B8.5t", null))
                 .row(new Row("B8.1j", "asOf over HTTP, p99 ÷ its own p50", "query-http-local", "p99 µs", "B8.1", Goal.atMost(4)))
+                // The same ratio for the bare floor: what B8.1j would be if the server cost nothing.
+                .row(new Row("B8.5j", "the machine's HTTP floor, p99 ÷ its own p50 (B8.1j's client)", "query-http-netty-floor", "p99 µs", "B8.5", null))
                 .row(new Row("B8.2n", "forwarded asOf ÷ the machine's floor", "query-http-forwarded", "p50 µs", "B8.5", null))
                 .row(new Row("B8.3n", "our GET /health ÷ the machine's floor", "query-http-floor", "p50 µs", "B8.5", Goal.atMost(1.5)))
                 .row(new Row("B8.5w", "the machine's HTTP floor asked wrk's way (the measuring thread reads the socket), 2 clients", "query-http-netty-floor-wrk", "p50 µs", null, null))
