@@ -32,6 +32,17 @@ public final class SourceOrder {
         return out.toByteArray();
     }
 
+    /**
+     * A place outside every position's ({@code first}, a byte no kind's ordinal takes, as a tie-break's
+     * place for corrections), then the entity's text as {@link #of(SourcePosition, String)} writes it.
+     */
+    public static byte[] placed(byte first, String entity) {
+        Bytes out = new Bytes();
+        out.put(first);
+        out.text(entity);
+        return out.toByteArray();
+    }
+
     private static Bytes write(SourcePosition p) {
         Bytes out = new Bytes();
         out.put(p.kind().ordinal());

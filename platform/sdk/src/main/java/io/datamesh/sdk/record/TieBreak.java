@@ -31,16 +31,6 @@ public final class TieBreak {
         if (operation != Operation.CORRECTION) {
             return SourceOrder.of(source, entity);
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(entity.length() + 3);
-        out.writeBytes(CORRECTION);
-        for (byte b : entity.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            out.write(b);
-            if (b == 0) {
-                out.write(0xFF); // NUL escaped as SourceOrder escapes it, so one entity's place never reaches into another's
-            }
-        }
-        out.write(0);
-        out.write(0);
-        return out.toByteArray();
+        return SourceOrder.placed(CORRECTION[0], entity);
     }
 }
