@@ -254,7 +254,7 @@ final class ChangeEventScanner {
 
     /**
      * The bytes of names asked for, by their hash: a mapping asks for the same few column names record
-     * after record, and comparing bytes with bytes is one vectorized call. The first name in a slot keeps
+     * after record, and comparing a kept name's words with the span's is two loads. The first name in a slot keeps
      * it (another name of the same slot is compared char by char, nothing allocated per call); a slot
      * holds one immutable entry, so threads filling it at once never see half of one.
      */
@@ -280,6 +280,7 @@ final class ChangeEventScanner {
             this.text = text;
             this.bytes = text.chars().allMatch(c -> c < 0x80) ? text.getBytes(StandardCharsets.US_ASCII) : null;
             int n = bytes == null ? 0 : bytes.length;
+            // Zeros after a name shorter than a word; a name that is not ASCII keeps words it never uses.
             byte[] padded = Arrays.copyOf(bytes == null ? new byte[0] : bytes, Math.max(n, 8));
             this.mask = n >= 8 ? -1L : (1L << 8 * n) - 1;
             this.head = (long) WORD.get(padded, 0) & mask;
