@@ -46,7 +46,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * (measured until the view's store has written every version, not only until the product is complete);
  * Kafka Streams copying the input bytes (B1.0); the {@link HandWrittenPeer} at-least-once and
  * exactly-once (B1.P, B2.P). Besides records/s, each but the runtime's reports the CPU time its stream
- * threads used per record from RUNNING on ({@value #CPU_PER_RECORD}).
+ * threads used per record from RUNNING on ({@value #CPU_PER_RECORD}) and the bytes they allocated
+ * ({@value #ALLOCATED_PER_RECORD}).
  */
 final class TopologyBench implements Bench {
 
@@ -54,6 +55,8 @@ final class TopologyBench implements Bench {
 
     /** The stream threads' CPU time per input record, in microseconds: see {@link StreamThreadCpu}. */
     static final String CPU_PER_RECORD = "cpu µs/record";
+    /** The bytes the stream threads allocated per input record: see {@link StreamThreadCpu}. */
+    static final String ALLOCATED_PER_RECORD = "alloc B/record";
 
     private static final int PARTITIONS = 3;
     private final Mode mode;
@@ -161,6 +164,7 @@ final class TopologyBench implements Bench {
             Sample throughput = Sample.throughput(count, bytes, java.time.Duration.between(running.get(), end).toNanos());
             Map<String, Double> metrics = new java.util.HashMap<>(throughput.metrics());
             metrics.put(CPU_PER_RECORD, cpuAtEnd.nanosSince(cpuAtRunning.get()) / 1e3 / count);
+            metrics.put(ALLOCATED_PER_RECORD, (double) cpuAtEnd.bytesAllocatedSince(cpuAtRunning.get()) / count);
             return new Sample(metrics);
         } finally {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

@@ -71,6 +71,8 @@ class StatsAndTableTest {
         assertThat(plan.benchOf("B1")).isEqualTo("topology-alo");
         assertThat(plan.benchOf("B1.P")).isEqualTo("peer-alo");
         assertThat(plan.benchOf("B1c")).isEqualTo("topology-alo");
+        assertThat(plan.benchOf("B1a")).isEqualTo("topology-alo");
+        assertThat(plan.benchOf("B1.0a")).isEqualTo("streams-passthrough");
         assertThat(plan.benchOf("B2.P")).isEqualTo("peer-eos");
         assertThat(plan.benchOf("B99")).isNull();
     }
