@@ -9,8 +9,8 @@ import java.util.Map;
  * The CPU time that the stream threads of one Kafka Streams application have used, from
  * {@link ThreadMXBean}: the figure of a topology's cost that does not move with the broker's noise
  * (waiting for fetches and acknowledgements costs the thread no CPU); and the bytes they have
- * allocated on the heap (HotSpot's own measure), which the CPU time pays for in part outside the
- * Java frames a profiler samples: allocation, zeroing, collection. A stream thread is named
+ * allocated on the heap (HotSpot's own measure), which the garbage collector's threads pay for more
+ * than these threads do. A stream thread is named
  * {@code <client id>-StreamThread-<n>}, and the client id starts with the application id; the
  * clients' own network threads are named otherwise and are not counted.
  */
@@ -28,7 +28,7 @@ final class StreamThreadCpu {
         this.allocated = allocated;
     }
 
-    /** The CPU time each stream thread of {@code applicationId} has used until now. */
+    /** The CPU time each stream thread of {@code applicationId} has used until now, and the bytes it has allocated. */
     static StreamThreadCpu of(String applicationId) {
         if (!THREADS.isThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot measure a thread's CPU time");
